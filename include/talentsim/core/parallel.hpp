@@ -1,0 +1,53 @@
+// Deterministic data parallelism (STYLE.md rules 5 and 7).
+//
+// Researchers are cut into fixed chunks of kChunkSize rows whatever the thread
+// count; a pass hands whole chunks to TBB and anything a chunk produces (partial
+// sums, lists of ids) is stored per chunk and combined in chunk order. So the
+// result of every pass is the same for 1 thread or 64.
+#pragma once
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace talentsim {
+
+/// Rows per chunk. A power of two; 8192 rows keep each chunk's columns in L2.
+inline constexpr std::size_t kChunkSize = 8192;
+
+/// Number of chunks covering `rows` rows.
+constexpr std::size_t chunk_count(std::size_t rows) { return (rows + kChunkSize - 1) / kChunkSize; }
+
+/// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.
+/// fn must only write state owned by its rows or by its chunk index.
+template <class Fn>
+void for_each_chunk(std::size_t rows, Fn&& fn) {
+  const std::size_t chunks = chunk_count(rows);
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, chunks, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t c = r.begin(); c != r.end(); ++c) {
+          const std::size_t begin = c * kChunkSize;
+          const std::size_t end = begin + kChunkSize < rows ? begin + kChunkSize : rows;
+          fn(c, begin, end);
+        }
+      },
+      tbb::simple_partitioner());
+}
+
+/// Runs fn(i) for i in [0, n) in parallel, one task per index (for short lists of
+/// independent jobs such as per-chunk work lists).
+template <class Fn>
+void for_each_index(std::size_t n, Fn&& fn) {
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
+      },
+      tbb::simple_partitioner());
+}
+
+}  // namespace talentsim

@@ -1,0 +1,45 @@
+// Scenario I/O: YAML text -> validated, fully resolved `Scenario`, and back.
+//
+// Reading is strict: unknown keys (with a "did you mean"), wrong types,
+// non-finite numbers, out-of-range values, shares that do not sum to 1, events
+// naming unknown firms or weeks outside the run, YAML syntax errors, empty
+// input and alias bombs all throw ScenarioError naming file:line:column and the
+// key path. Firms are addressed by id in key paths: "firms.meta.pay.median".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "talentsim/model/params.hpp"
+
+namespace talentsim {
+
+/// Name under which the embedded default scenario appears in messages.
+inline constexpr std::string_view kDefaultScenarioSource = "<embedded>/scenarios/meta_2024.yaml";
+
+/// The text of scenarios/meta_2024.yaml, compiled into the binary.
+std::string_view default_scenario_text();
+
+/// Parses `yaml` (named `source` in messages), applies each "KEY=VALUE" override
+/// (VALUE read as YAML, validated exactly like the file) and validates everything.
+/// @throws ScenarioError on any bad input.
+Scenario load_scenario(std::string_view yaml, const std::string& source,
+                       const std::vector<std::string>& overrides = {});
+
+/// Reads and loads a file. Missing, unreadable, empty or over-large files throw ScenarioError.
+Scenario load_scenario_file(const std::filesystem::path& path,
+                            const std::vector<std::string>& overrides = {});
+
+/// The fully resolved scenario as YAML: every key with its value, defaults applied.
+/// load_scenario(to_yaml(s), ...) gives back exactly `s` (numbers round-trip bit for bit).
+std::string to_yaml(const Scenario& scenario);
+
+/// Checks a resolved scenario's cross-field rules (shares sum to 1, events refer to
+/// known firms and weeks inside the run, memory for the population, ...).
+/// load_scenario already calls it; the engine calls it again on what it is given.
+/// @throws ScenarioError (without file positions).
+void validate(const Scenario& scenario);
+
+}  // namespace talentsim

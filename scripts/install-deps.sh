@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages talentsim builds against, if any is missing.
+# Runs apt-get as root, or through sudo for an ordinary user.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libeigen3-dev libboost-dev libboost-random-dev libtbb-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  librandom123-dev libcli11-dev nlohmann-json3-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "talentsim: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
