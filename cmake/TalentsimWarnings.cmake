@@ -4,7 +4,7 @@ add_library(talentsim::warnings ALIAS talentsim_warnings)
 target_compile_options(talentsim_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wimplicit-fallthrough
+  -Wimplicit-fallthrough
   $<$<BOOL:${TALENTSIM_WERROR}>:-Werror>)
 
 # Tuning and checked-build switches, also as an INTERFACE target.

@@ -1,8 +1,54 @@
+// talentsim: run and validate talent-market scenarios from the command line.
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
+#include "cli.hpp"
 #include "talentsim/core/version.hpp"
+#include "talentsim/model/params.hpp"
 
-int main() {
-  std::cout << "talentsim " << talentsim::version() << "\n";
-  return 0;
+int main(int argc, char** argv) {
+  using namespace talentsim;
+  CLI::App app{"talentsim: agent-based simulation of the market for AI researchers"};
+  app.set_version_flag("--version", std::string(version()));
+  app.require_subcommand(1);
+
+  cli::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run_cmd->add_option("scenario", run.scenario,
+                      "Scenario YAML file (default: the embedded scenarios/meta_2024.yaml)");
+  run_cmd->add_option("--out", run.out, "Output folder (default: runs/<name>-seed<seed>)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
+  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{kMaxTicks}));
+  run_cmd->add_option("--set", run.sets,
+                      "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
+      ->allow_extra_args(false);
+  run_cmd->add_flag("--agents", run.agents, "Also write agents.csv (one row per researcher)");
+  run_cmd->add_flag("--quiet", run.quiet, "No progress bar");
+
+  std::string validate_path;
+  std::vector<std::string> validate_sets;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report problems");
+  validate_cmd->add_option("scenario", validate_path, "Scenario YAML file")->required();
+  validate_cmd->add_option("--set", validate_sets, "Override a scenario key: KEY=VALUE")
+      ->allow_extra_args(false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    std::cerr << "Run 'talentsim --help' for usage.\n";
+    return cli::kExitBadInput;
+  }
+  if (*run_cmd) return cli::run(run);
+  return cli::validate(validate_path, validate_sets);
 }

@@ -1,1 +1,122 @@
-// placeholder: filled in by the next commits
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "cli.hpp"
+
+namespace talentsim::cli {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Progress::Progress(bool enabled, std::int64_t ticks, std::int64_t researchers)
+    : enabled_(enabled && ::isatty(STDERR_FILENO) != 0),
+      ticks_(ticks),
+      researchers_(researchers),
+      start_(now_seconds()) {}
+
+void Progress::update(std::int64_t tick) {
+  if (!enabled_) return;
+  const double now = now_seconds();
+  if (tick < ticks_ && now - last_draw_ < 0.1) return;
+  last_draw_ = now;
+  const double elapsed = now - start_;
+  const double fraction = static_cast<double>(tick) / static_cast<double>(ticks_);
+  const double eta = tick > 0 ? elapsed * (1.0 / fraction - 1.0) : 0.0;
+  const double rate = elapsed > 0 ? static_cast<double>(tick) * static_cast<double>(researchers_) / elapsed : 0.0;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(fraction * kWidth);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(stderr, "\r[%s] week %lld/%lld  ETA %5.1fs  %.2e agent-ticks/s ", bar.c_str(),
+               static_cast<long long>(tick), static_cast<long long>(ticks_), eta, rate);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (!enabled_) return;
+  std::fprintf(stderr, "\r%*s\r", 90, "");
+  std::fflush(stderr);
+}
+
+namespace {
+std::string thousands(std::int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+std::string money(double usd) {
+  std::ostringstream s;
+  s << '$' << thousands(std::llround(usd / 1000.0)) << 'k';
+  return s.str();
+}
+std::string percent(double x) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << 100.0 * x << '%';
+  return s.str();
+}
+}  // namespace
+
+void print_summary(std::ostream& out, const RunSummary& s, const std::string& dir,
+                   const std::vector<std::string>& files) {
+  const double years = static_cast<double>(s.ticks) / 52.0;
+  out << "talentsim " << s.version << ": " << s.scenario << " (seed " << s.seed << "), "
+      << thousands(s.researchers) << " researchers, " << s.ticks << " weeks ("
+      << std::setprecision(3) << years << " years), " << s.threads << " thread"
+      << (s.threads == 1 ? "" : "s") << "\n";
+  std::ostringstream speed;
+  speed << std::scientific << std::setprecision(2) << s.agent_ticks_per_second;
+  out << "ran in " << std::fixed << std::setprecision(2) << s.wall_seconds << " s, "
+      << speed.str() << " agent-ticks/s\n\n";
+
+  out << std::left << std::setw(16) << "firm" << std::right << std::setw(18) << "headcount"
+      << std::setw(14) << "top talent" << std::setw(12) << "median pay" << std::setw(8)
+      << "hires" << std::setw(11) << "departures" << std::setw(11) << "attrition"
+      << std::setw(12) << "kept (top)" << std::setw(10) << "counters" << "\n";
+  for (const GroupSummary& g : s.groups) {
+    const std::string head =
+        thousands(g.initial.headcount) + " -> " + thousands(g.final_tick.headcount);
+    const std::string top =
+        thousands(g.initial.top_headcount) + "->" + thousands(g.final_tick.top_headcount);
+    const std::string kept =
+        g.cohort > 0 ? percent(static_cast<double>(g.cohort_retained) / static_cast<double>(g.cohort)) +
+                           (g.top_cohort > 0
+                                ? " (" + percent(static_cast<double>(g.top_cohort_retained) /
+                                                 static_cast<double>(g.top_cohort)) + ")"
+                                : "")
+                     : "-";
+    out << std::left << std::setw(16) << g.id << std::right << std::setw(18) << head
+        << std::setw(14) << top << std::setw(12) << money(g.final_tick.median_salary)
+        << std::setw(8) << thousands(g.total.hires) << std::setw(11)
+        << thousands(g.total.departures) << std::setw(10) << percent(g.annualised_attrition)
+        << "/y" << std::setw(12) << kept << std::setw(10)
+        << (thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers))
+        << "\n";
+  }
+  const auto& m = s.market;
+  const double n = static_cast<double>(s.researchers);
+  out << "\nmarket: employed " << percent(static_cast<double>(m.employed) / n)
+      << ", between jobs " << percent(static_cast<double>(m.between_jobs) / n)
+      << " (independent " << percent(static_cast<double>(m.independent) / n) << ")"
+      << ", startups alive " << m.startups_alive << " (founded " << s.startups_founded
+      << ", failed " << s.startups_failed << "), top-talent HHI " << std::setprecision(3)
+      << m.top_talent_hhi << "\n";
+  out << "attrition: departures per researcher-year; kept: share of the starting staff (top "
+         "talent) still there, never having left\n";
+  out << "outputs: " << dir << "/ (";
+  for (std::size_t i = 0; i < files.size(); ++i) out << (i ? ", " : "") << files[i];
+  out << ")\n";
+}
+
+}  // namespace talentsim::cli

@@ -1,1 +1,106 @@
-// placeholder: filled in by the next commits
+// `talentsim run` and `talentsim validate`: load and check everything first, so
+// bad input exits 2 before anything is written; then run, then move files into place.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.hpp"
+#include "talentsim/core/error.hpp"
+#include "talentsim/model/simulation.hpp"
+#include "talentsim/scenario/scenario.hpp"
+
+namespace talentsim::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_signal(int) { g_interrupted = 1; }
+
+Scenario load(const std::optional<std::string>& path, std::vector<std::string> sets,
+              const RunOptions* run) {
+  if (run != nullptr) {
+    // Flags are overrides like --set, applied last and validated the same way.
+    if (run->seed) sets.push_back("seed=" + std::to_string(*run->seed));
+    if (run->ticks) sets.push_back("ticks=" + std::to_string(*run->ticks));
+  }
+  if (path) return load_scenario_file(*path, sets);
+  return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
+}
+
+}  // namespace
+
+int validate(const std::string& scenario_path, const std::vector<std::string>& sets) {
+  try {
+    const Scenario s = load(scenario_path, sets, nullptr);
+    std::cout << scenario_path << ": ok: scenario '" << s.name << "', "
+              << s.population.researchers << " researchers, " << s.firms.size() << " firms, "
+              << s.events.size() << " events, " << s.ticks << " weeks, seed " << s.seed << "\n";
+    return kExitOk;
+  } catch (const ScenarioError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+}
+
+int run(const RunOptions& options) {
+  Scenario scenario;
+  try {
+    scenario = load(options.scenario, options.sets, &options);
+  } catch (const ScenarioError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const int threads = options.threads.value_or(tbb::info::default_concurrency());
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<std::size_t>(threads));
+  const std::filesystem::path dir =
+      options.out ? std::filesystem::path(*options.out)
+                  : std::filesystem::path("runs") /
+                        (scenario.name + "-seed" + std::to_string(scenario.seed));
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::unique_ptr<RunWriter> writer;
+  try {
+    Simulation sim(std::move(scenario));
+    writer = std::make_unique<RunWriter>(dir, sim, options.agents);
+    SummaryBuilder summary(sim, sim.initial_report());
+    const std::int64_t ticks = sim.scenario().ticks;
+    Progress progress(!options.quiet, ticks, sim.scenario().population.researchers);
+    const double start = now_seconds();
+    for (std::int64_t t = 0; t < ticks; ++t) {
+      if (g_interrupted) throw Cancelled();
+      sim.step();
+      writer->record(sim.last_report());
+      summary.record(sim.last_report());
+      progress.update(sim.tick());
+    }
+    const double wall = now_seconds() - start;
+    progress.finish();
+    const RunSummary result = summary.build(sim, threads, wall);
+    writer->finish(sim, result);
+    print_summary(std::cout, result, dir.string(), writer->files());
+    return kExitOk;
+  } catch (const ScenarioError& e) {
+    if (writer) writer->discard();
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const Cancelled&) {
+    if (writer) writer->discard();
+    std::cerr << "\ntalentsim: interrupted; no output was written\n";
+    return kExitInterrupted;
+  } catch (const std::bad_alloc&) {
+    if (writer) writer->discard();
+    std::cerr << "talentsim: error: out of memory\n";
+    return kExitRuntime;
+  } catch (const std::exception& e) {
+    if (writer) writer->discard();
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+}
+
+}  // namespace talentsim::cli

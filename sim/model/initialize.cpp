@@ -1,1 +1,366 @@
-// placeholder: filled in by the next commits
+// Building the initial state (MODEL.md "Researchers", "Firms").
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "talentsim/core/assert.hpp"
+#include "talentsim/core/error.hpp"
+#include "talentsim/core/parallel.hpp"
+#include "talentsim/core/rng.hpp"
+#include "talentsim/scenario/scenario.hpp"
+#include "workspace.hpp"
+
+namespace talentsim {
+
+void ResearcherColumns::resize(std::size_t n) {
+  employer.resize(n);
+  flags.resize(n);
+  team.resize(n);
+  burnout.resize(n);
+  faith.resize(n);
+  salary.resize(n);
+  next_event.resize(n);
+  skill.resize(n);
+  hired_tick.resize(n);
+  initial_employer.resize(n);
+  moves.resize(n);
+}
+
+FirmTickCounters& FirmTickCounters::operator+=(const FirmTickCounters& o) {
+  hires += o.hires;
+  departures += o.departures;
+  departures_to_firm += o.departures_to_firm;
+  departures_to_startup += o.departures_to_startup;
+  departures_to_independent += o.departures_to_independent;
+  departures_to_between_jobs += o.departures_to_between_jobs;
+  counteroffers += o.counteroffers;
+  counteroffers_won += o.counteroffers_won;
+  reactive_raises += o.reactive_raises;
+  rejected_by_limits += o.rejected_by_limits;
+  return *this;
+}
+
+Simulation::Simulation(Scenario scenario) : scenario_(std::move(scenario)) {
+  validate(scenario_);
+  initialize();
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::initialize() {
+  named_ = scenario_.firms.size();
+  const auto n = static_cast<std::size_t>(scenario_.population.researchers);
+  const std::size_t groups = named_ + 1;
+  work_ = std::make_unique<Workspace>(chunk_count(n), groups);
+  work_->offers_per_chunk.assign(chunk_count(n), 0);
+  setup_firms();
+  draw_population();
+  calibrate_pay();
+  setup_teams();
+  setup_rate_tables();
+  redraw_all_clocks(false);
+
+  flows_.places.clear();
+  for (std::size_t j = 0; j < named_; ++j) flows_.places.push_back(scenario_.firms[j].id);
+  flows_.places.emplace_back(kPlaceStartup);
+  flows_.places.emplace_back(kPlaceIndependent);
+  flows_.places.emplace_back(kPlaceBetweenJobs);
+  flows_.counts.assign(flows_.places.size() * flows_.places.size(), 0);
+  report_ = TickReport{};
+}
+
+void Simulation::setup_firms() {
+  const auto& st = scenario_.startups;
+  const auto n = scenario_.population.researchers;
+  max_startups_ = 0;
+  if (st.enabled) {
+    const std::int64_t automatic = std::max<std::int64_t>(16, n / 500);
+    max_startups_ = static_cast<std::size_t>(st.max_alive > 0 ? st.max_alive : automatic);
+    max_startups_ = std::min<std::size_t>(max_startups_, 65000 - named_);
+  }
+  firms_.assign(named_ + max_startups_, FirmState{});
+  const double sector_share = st.enabled ? st.recruiting_share : 0.0;
+  for (std::size_t j = 0; j < named_; ++j) {
+    FirmState& f = firms_[j];
+    f.params = scenario_.firms[j];
+    if (!f.params.recruiting.share)
+      f.params.recruiting.share = f.params.headcount_share * (1.0 - sector_share);
+    f.appeal = f.params.founder_appeal;
+    f.covered_departures.assign(static_cast<std::size_t>(f.params.reactive_raise.window_weeks), 0);
+  }
+  for (std::size_t s = named_; s < firms_.size(); ++s) {
+    FirmState& f = firms_[s];
+    f.is_startup = true;
+    f.alive = false;
+    f.params.id = "startup";
+    f.params.name = "startup";
+    f.params.kind = FirmKind::kStartup;
+    f.params.workload = st.workload;
+    f.params.faith_baseline = st.faith_baseline;
+    f.params.prestige = st.prestige;
+    f.params.recruiting.skill_targeting = st.skill_targeting;
+    f.params.recruiting.offer_premium = 0.0;
+    f.params.hiring.interview_free = true;  // small teams hire on the spot
+    f.params.hiring.lag_weeks = 0;
+    f.params.retention.counter_offers = Eligibility::kNone;
+    work_->free_slots.push(static_cast<FirmId>(s));
+  }
+}
+
+void Simulation::draw_population() {
+  const auto& pop = scenario_.population;
+  const auto n = static_cast<std::size_t>(pop.researchers);
+  people_.resize(n);
+
+  // Initial employment: blocks of rows per firm (largest remainder), then between jobs.
+  const auto employed = static_cast<std::size_t>(
+      std::llround(static_cast<double>(n) * (1.0 - pop.between_jobs_share)));
+  std::vector<std::size_t> count(named_, 0);
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t assigned = 0;
+  for (std::size_t j = 0; j < named_; ++j) {
+    const double exact = static_cast<double>(employed) * scenario_.firms[j].headcount_share;
+    count[j] = static_cast<std::size_t>(std::floor(exact));
+    assigned += count[j];
+    remainders.emplace_back(exact - std::floor(exact), j);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; assigned < employed && k < remainders.size(); ++k, ++assigned)
+    ++count[remainders[k].second];
+  std::vector<std::size_t> first_row(named_ + 1, 0);
+  for (std::size_t j = 0; j < named_; ++j) first_row[j + 1] = first_row[j] + count[j];
+  for (std::size_t j = 0; j < named_; ++j) {
+    firms_[j].initial_headcount = static_cast<std::int64_t>(count[j]);
+  }
+
+  const double sigma = pop.skill_sigma;
+  const std::uint64_t seed = scenario_.seed;
+  const auto& wb = scenario_.wellbeing;
+  for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
+    // The firm of row b, then advance as rows cross block boundaries.
+    std::size_t firm = static_cast<std::size_t>(
+        std::upper_bound(first_row.begin(), first_row.end(), b) - first_row.begin() - 1);
+    for (std::size_t i = b; i < e; ++i) {
+      while (firm < named_ && i >= first_row[firm + 1]) ++firm;
+      const bool is_employed = firm < named_;
+      const auto id = static_cast<ResearcherId>(i);
+      RandomStream rs(seed, id, 0, Purpose::kInitSkill);
+      const double shift = is_employed ? scenario_.firms[firm].skill_shift : 0.0;
+      people_.skill[i] = static_cast<float>(std::exp(shift + sigma * rs.normal()));
+      people_.employer[i] = is_employed ? static_cast<FirmId>(firm) : kNoFirm;
+      people_.initial_employer[i] = people_.employer[i];
+      people_.flags[i] = 0;
+      people_.team[i] = kNoTeam;
+      people_.hired_tick[i] = 0;
+      people_.moves[i] = 0;
+      people_.next_event[i] = kNever;
+      double b0 = 0.0;
+      if (wb.initial_burnout) {
+        b0 = *wb.initial_burnout;
+      } else if (is_employed) {
+        const double fill = wb.burnout_fill * scenario_.firms[firm].workload;
+        b0 = fill + wb.burnout_recovery > 0 ? fill / (fill + wb.burnout_recovery) : 0.0;
+      }
+      people_.burnout[i] = static_cast<float>(b0);
+      people_.faith[i] =
+          static_cast<float>(is_employed ? scenario_.firms[firm].faith_baseline : 0.5);
+      if (is_employed) {
+        // Unscaled pay q^beta exp(sigma z); calibrate_pay() scales it to the firm's median.
+        const auto& pay = scenario_.firms[firm].pay;
+        RandomStream rz(seed, id, 0, Purpose::kInitSalary);
+        people_.salary[i] = static_cast<float>(std::pow(people_.skill[i], pay.skill_elasticity) *
+                                               std::exp(pay.dispersion * rz.normal()));
+      } else {
+        people_.salary[i] = 0.0F;
+      }
+    }
+  });
+
+  // Top talent and published researchers: the best by skill, exact thresholds.
+  const FloatBins skill_bins{-32, 32, 8};
+  const auto all = [](std::size_t) { return true; };
+  const auto skill_of = [&](std::size_t i) { return people_.skill[i]; };
+  const auto rank_for_share = [n](double share) {
+    const auto k = static_cast<std::uint64_t>(std::ceil(share * static_cast<double>(n)));
+    return static_cast<std::uint64_t>(n) - std::max<std::uint64_t>(1, std::min<std::uint64_t>(k, n));
+  };
+  top_threshold_ = select_rank(n, rank_for_share(pop.top_share), skill_bins, all, skill_of);
+  published_threshold_ =
+      select_rank(n, rank_for_share(pop.published_share), skill_bins, all, skill_of);
+  for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      std::uint8_t fl = 0;
+      if (people_.skill[i] >= top_threshold_) fl |= flag::kTop;
+      if (people_.skill[i] >= published_threshold_) fl |= flag::kPublished;
+      people_.flags[i] = fl;
+    }
+  });
+}
+
+void Simulation::calibrate_pay() {
+  const std::size_t n = people_.size();
+  // Medians of the unscaled pay per firm, then scale so each firm's median is its target.
+  const auto medians = grouped_medians(
+      n, named_, FloatBins{-32, 32, 6}, [&](std::size_t i) { return std::size_t{people_.employer[i]}; },
+      [&](std::size_t i) { return people_.salary[i]; });
+  std::vector<double> scale(named_, 1.0);
+  for (std::size_t j = 0; j < named_; ++j) {
+    const double target = firms_[j].params.pay.median;
+    scale[j] = medians[j] > 0.0 ? target / medians[j] : target;
+    firms_[j].pay_base = scale[j];
+  }
+  tbb::enumerable_thread_specific<std::vector<std::int64_t>> payroll(
+      [this] { return std::vector<std::int64_t>(4 * named_, 0); });
+  for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
+    auto& acc = payroll.local();
+    for (std::size_t i = b; i < e; ++i) {
+      const FirmId f = people_.employer[i];
+      if (f == kNoFirm) continue;
+      people_.salary[i] = static_cast<float>(people_.salary[i] * scale[f]);
+      const std::size_t k = 4 * std::size_t{f};
+      acc[k] += std::llround(people_.salary[i]);
+      acc[k + 1] += 1;
+      acc[k + 2] += (people_.flags[i] & flag::kTop) != 0;
+      acc[k + 3] += (people_.flags[i] & flag::kPublished) != 0;
+    }
+  });
+  for (const auto& acc : payroll)
+    for (std::size_t j = 0; j < named_; ++j) {
+      firms_[j].payroll += acc[4 * j];
+      firms_[j].headcount += acc[4 * j + 1];
+      firms_[j].top += acc[4 * j + 2];
+      firms_[j].published += acc[4 * j + 3];
+    }
+  for (std::size_t j = 0; j < named_; ++j) {
+    firms_[j].initial_payroll = firms_[j].payroll;
+    TALENTSIM_ASSERT(firms_[j].headcount == firms_[j].initial_headcount, "initial headcount");
+  }
+
+  // Market reference pay for startups: headcount-weighted geometric mean of the policies.
+  double log_base = 0.0;
+  market_elasticity_ = 0.0;
+  market_dispersion_ = 0.0;
+  for (std::size_t j = 0; j < named_; ++j) {
+    const double h = scenario_.firms[j].headcount_share;
+    log_base += h * std::log(firms_[j].pay_base);
+    market_elasticity_ += h * firms_[j].params.pay.skill_elasticity;
+    market_dispersion_ += h * firms_[j].params.pay.dispersion;
+  }
+  market_base_ = std::exp(log_base);
+  for (std::size_t s = named_; s < firms_.size(); ++s) {
+    firms_[s].params.pay.skill_elasticity = market_elasticity_;
+    firms_[s].params.pay.dispersion = market_dispersion_;
+    firms_[s].params.pay.ceiling = 1.0;
+    firms_[s].pay_base = market_base_ * scenario_.startups.pay_fraction;
+    firms_[s].params.pay.median = firms_[s].pay_base;
+  }
+}
+
+void Simulation::setup_teams() {
+  const auto team_size = static_cast<std::size_t>(scenario_.population.team_size);
+  TeamId next = 0;
+  std::vector<std::size_t> first_row(named_, 0);
+  std::size_t row = 0;
+  for (std::size_t j = 0; j < named_; ++j) {
+    FirmState& f = firms_[j];
+    const auto h = static_cast<std::size_t>(f.initial_headcount);
+    f.team_begin = next;
+    f.team_count = static_cast<std::uint32_t>(std::max<std::size_t>(1, (h + team_size - 1) / team_size));
+    next += f.team_count;
+    first_row[j] = row;
+    row += h;
+  }
+  for (std::size_t s = named_; s < firms_.size(); ++s) {
+    firms_[s].team_begin = next;
+    firms_[s].team_count = teams_per_startup_;
+    next += teams_per_startup_;
+  }
+  teams_.assign(next, TeamState{});
+  // Initial staff fill their firm's teams in row order.
+  for_each_chunk(people_.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const FirmId f = people_.employer[i];
+      if (f == kNoFirm) continue;
+      people_.team[i] = firms_[f].team_begin + static_cast<TeamId>((i - first_row[f]) / team_size);
+    }
+  });
+  for (std::size_t j = 0; j < named_; ++j) {
+    const auto h = static_cast<std::size_t>(firms_[j].initial_headcount);
+    for (std::uint32_t t = 0; t < firms_[j].team_count; ++t) {
+      const std::size_t begin = t * team_size;
+      teams_[firms_[j].team_begin + t].size =
+          static_cast<std::uint32_t>(std::min(team_size, h > begin ? h - begin : 0));
+    }
+  }
+}
+
+void Simulation::setup_rate_tables() {
+  // Recruiters: the named firms, then the startup sector (index named_).
+  const std::size_t r = named_ + 1;
+  const auto& st = scenario_.startups;
+  const double sigma = scenario_.population.skill_sigma;
+  std::vector<double> share(r, 0.0), theta(r, 0.0);
+  for (std::size_t j = 0; j < named_; ++j) {
+    share[j] = firms_[j].params.recruiting.share.value_or(0.0);
+    theta[j] = firms_[j].params.recruiting.skill_targeting;
+  }
+  share[named_] = st.enabled ? st.recruiting_share : 0.0;
+  theta[named_] = st.skill_targeting;
+
+  // E[q^theta] over the initial population, a mixture of lognormals: normalises
+  // the skill targeting so lambda1 stays the population's mean offer rate.
+  const double n = static_cast<double>(people_.size());
+  recruit_norm_.assign(r, 0.0);
+  for (std::size_t j = 0; j < r; ++j) {
+    double z = 0.0;
+    double covered = 0.0;
+    for (std::size_t g = 0; g < named_; ++g) {
+      const double w = static_cast<double>(firms_[g].initial_headcount) / n;
+      z += w * std::exp(theta[j] * scenario_.firms[g].skill_shift +
+                        0.5 * theta[j] * theta[j] * sigma * sigma);
+      covered += w;
+    }
+    z += (1.0 - covered) * std::exp(0.5 * theta[j] * theta[j] * sigma * sigma);
+    recruit_norm_[j] = 1.0 / z;
+  }
+
+  // Distinct thetas, so a rate needs one pow per distinct value.
+  thetas_ = theta;
+  std::sort(thetas_.begin(), thetas_.end());
+  thetas_.erase(std::unique(thetas_.begin(), thetas_.end()), thetas_.end());
+  const std::size_t u = thetas_.size();
+
+  // Row e: an employee of named firm e (offers never from e; shares renormalised);
+  // row named_: an employee of a startup (any recruiter; the sector picks another startup).
+  recruit_weight_.assign(r * r, 0.0);
+  rate_coef_.assign(r * u, 0.0);
+  for (std::size_t e = 0; e < r; ++e) {
+    const bool startup_row = e == named_;
+    const double excluded = startup_row ? 0.0 : share[e];
+    const double renorm = excluded < 1.0 ? 1.0 / (1.0 - excluded) : 0.0;
+    for (std::size_t j = 0; j < r; ++j) {
+      if (!startup_row && j == e) continue;
+      const double w = share[j] * renorm * recruit_norm_[j];
+      recruit_weight_[e * r + j] = w;
+      const auto k = static_cast<std::size_t>(
+          std::lower_bound(thetas_.begin(), thetas_.end(), theta[j]) - thetas_.begin());
+      rate_coef_[e * u + k] += w;
+    }
+  }
+  between_jobs_weight_ = share;
+}
+
+void Simulation::redraw_all_clocks(bool from_this_tick) {
+  // At the start: first events from tick 1. After an event changed rates at tick t:
+  // redraw from t itself (the process is memoryless, so this is exact).
+  const auto from = static_cast<std::uint32_t>(from_this_tick ? tick_ : 1);
+  const std::uint32_t draw = from_this_tick ? 1 : 0;
+  for_each_chunk(people_.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) schedule_clock(static_cast<ResearcherId>(i), from, draw);
+  });
+}
+
+}  // namespace talentsim

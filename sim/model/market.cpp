@@ -1,1 +1,920 @@
-// placeholder: filled in by the next commits
+// The market: event clocks, offers, random-utility choice and counter-offers
+// (MODEL.md phases 3-5), then the serial phases 6-10: hiring limits, moves,
+// startups, separations and firm reactions.
+//
+// Event clocks. Each researcher's offers, founding and independence hazards and
+// (while employed) separations are independent Poisson processes; their
+// superposition has rate R, and the tick of its next event is geometric with
+// success probability 1 - exp(-R dt). The clock stores that tick, so a tick only
+// touches researchers with something to do. When R changes (a move, an event),
+// the clock is drawn again: exact, because the process is memoryless. On a tick
+// where the clock fires, the number of events is Poisson(R dt) conditioned on
+// at least one, and each event's kind is drawn in proportion to its rate --
+// exactly the per-tick Bernoulli/Poisson model, without a draw per researcher
+// per tick.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "talentsim/core/assert.hpp"
+#include "talentsim/core/error.hpp"
+#include "talentsim/core/parallel.hpp"
+#include "talentsim/core/rng.hpp"
+#include "talentsim/model/order_statistics.hpp"
+#include "talentsim/model/settings.hpp"
+#include "workspace.hpp"
+
+namespace talentsim {
+namespace {
+
+/// Most events one clock tick can carry; at lambda * dt <= 10 the chance of more is < 1e-20.
+constexpr std::uint32_t kMaxEvents = 48;
+/// Options of one decision: stay, pending, offers, team offer, found, independent.
+constexpr std::size_t kMaxOptions = kMaxEvents + 4;
+/// Draw number of a startup's team offer in the offer-wage stream.
+constexpr std::uint32_t kTeamOfferDraw = 0xFFFF;
+
+bool covers(Eligibility who, std::uint8_t flags) {
+  switch (who) {
+    case Eligibility::kNone:
+      return false;
+    case Eligibility::kTop:
+      return (flags & flag::kTop) != 0;
+    case Eligibility::kPublished:
+      return (flags & flag::kPublished) != 0;
+    case Eligibility::kAll:
+      return true;
+  }
+  return false;
+}
+
+double log_pay(double usd) { return std::log(std::max(usd, 1.0)); }
+
+struct Option {
+  enum class Kind : std::uint8_t { kStay, kPending, kOffer, kFound, kIndependent };
+  Kind kind = Kind::kStay;
+  FirmId firm = kNoFirm;
+  std::uint32_t serial = 0;
+  double wage = 0.0;   ///< cash pay
+  double value = 0.0;  ///< utility, taste shock included once drawn
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Pay and rates
+// ---------------------------------------------------------------------------
+
+double Simulation::pay_policy(const FirmState& f, double skill) const {
+  return f.pay_base * std::pow(skill, f.params.pay.skill_elasticity);
+}
+
+double Simulation::market_pay(double skill) const {
+  return market_base_ * std::pow(skill, market_elasticity_);
+}
+
+bool Simulation::campaign_targets(const Campaign& c, FirmId employer, double skill) const {
+  return employer == c.target && skill >= c.skill_threshold;
+}
+
+double Simulation::offer_rate_of(FirmId employer, bool employed, double skill,
+                                 ResearcherId /*id*/) const {
+  const auto& m = scenario_.market;
+  if (!employed) return m.offer_rate_between_jobs;
+  // lambda1 * sum_j w_j(e) q^theta_j / E[q^theta_j], grouped by distinct theta.
+  const std::size_t row = employer < named_ ? employer : named_;
+  const std::size_t u = thetas_.size();
+  const double lq = std::log(skill);
+  double sum = 0.0;
+  for (std::size_t k = 0; k < u; ++k)
+    sum += rate_coef_[row * u + k] * (thetas_[k] == 0.0 ? 1.0 : std::exp(thetas_[k] * lq));
+  for (const Campaign& c : campaigns_) {
+    if (!campaign_targets(c, employer, skill)) continue;
+    const double theta = firms_[c.firm].params.recruiting.skill_targeting;
+    sum += recruit_weight_[row * (named_ + 1) + c.firm] * std::exp(theta * lq) * (c.multiplier - 1.0);
+  }
+  return m.offer_rate_employed * sum;
+}
+
+double Simulation::hazard_rate_of(bool /*employed*/, bool independent) const {
+  const double found = scenario_.startups.enabled ? scenario_.startups.founding_rate : 0.0;
+  const double leave = independent ? 0.0 : scenario_.independent.consider_rate;
+  return found + leave;
+}
+
+double Simulation::offer_rate(ResearcherId id) const {
+  const FirmId e = people_.employer[id];
+  return offer_rate_of(e, e != kNoFirm, people_.skill[id], id);
+}
+
+double Simulation::event_rate(ResearcherId id) const {
+  const FirmId e = people_.employer[id];
+  const bool employed = e != kNoFirm;
+  const bool independent = (people_.flags[id] & flag::kIndependent) != 0;
+  return offer_rate_of(e, employed, people_.skill[id], id) + hazard_rate_of(employed, independent) +
+         (employed ? scenario_.market.separation_rate : 0.0);
+}
+
+void Simulation::schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw) {
+  // The first tick with an event is from_tick - 1 + G, G geometric on {1, 2, ...}.
+  RandomStream rs(scenario_.seed, id, from_tick, Purpose::kClock, draw);
+  const std::uint32_t g = ticks_to_next_event(event_rate(id) * kDt, rs.uniform(), kNever);
+  const std::uint64_t next = std::uint64_t{from_tick} - 1 + g;
+  people_.next_event[id] = next >= kNever ? kNever : static_cast<Tick>(next);
+}
+
+Simulation::Preferences Simulation::preferences(ResearcherId id) const {
+  const auto& p = scenario_.preferences;
+  RandomStream rs(scenario_.seed, id, 0, Purpose::kPreferences);
+  Preferences out{};
+  out.money = p.money_median * std::exp(p.money_sigma * rs.normal());
+  out.appeal = std::max(0.0, p.appeal_mean + p.appeal_sd * rs.normal());
+  out.entrepreneurship = p.entrepreneurship_mean + p.entrepreneurship_sd * rs.normal();
+  return out;
+}
+
+const PendingHire* Simulation::find_pending(ResearcherId id) const {
+  const auto it = std::lower_bound(pending_.begin(), pending_.end(), id,
+                                   [](const PendingHire& p, ResearcherId x) { return p.id < x; });
+  return it != pending_.end() && it->id == id ? &*it : nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// Phases 3-5: offers, choice, counter-offers (parallel over researchers who act)
+// ---------------------------------------------------------------------------
+
+void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
+                        std::vector<Decision>& out, std::int64_t& offers_made) {
+  const auto t = static_cast<std::uint32_t>(tick_);
+  const std::uint64_t seed = scenario_.seed;
+  const auto& ch = scenario_.choice;
+  const auto& st = scenario_.startups;
+  const auto& ind = scenario_.independent;
+  const auto& mk = scenario_.market;
+  const FirmId e = people_.employer[id];
+  const bool employed = e != kNoFirm;
+  const std::uint8_t flags = people_.flags[id];
+  const bool independent = (flags & flag::kIndependent) != 0;
+  const double q = people_.skill[id];
+  const double s = people_.salary[id];
+
+  // Phase 3a: what the clock's events are.
+  std::uint32_t offer_events = 0;
+  bool found_idea = false;
+  bool independence_idea = false;
+  bool separation = false;
+  if (clock_fired) {
+    const double r_offer = offer_rate_of(e, employed, q, id);
+    const double r_found = st.enabled ? st.founding_rate : 0.0;
+    const double r_indep = independent ? 0.0 : ind.consider_rate;
+    const double r_sep = employed ? mk.separation_rate : 0.0;
+    const double total = r_offer + r_found + r_indep + r_sep;
+    if (total > 0.0) {
+      RandomStream ev(seed, id, t, Purpose::kEventKinds);
+      const std::uint32_t k = zero_truncated_poisson(total * kDt, ev.uniform(), kMaxEvents);
+      for (std::uint32_t j = 0; j < k; ++j) {
+        const double x = ev.uniform() * total;
+        if (x < r_offer)
+          ++offer_events;
+        else if (x < r_offer + r_found)
+          found_idea = true;
+        else if (x < r_offer + r_found + r_indep)
+          independence_idea = true;
+        else
+          separation = true;
+      }
+    }
+  }
+
+  // Phase 3b and 4: the options and their values.
+  const Preferences pref = preferences(id);
+  const double alpha = pref.money;
+  const double leave_cost = (employed || independent) ? ch.switching_cost : 0.0;
+  const std::size_t recruiters = named_ + 1;
+  const std::size_t row = employer_row(e);
+  const auto job_value = [&](FirmId f, double wage, double boost) {
+    const FirmState& firm = firms_[f];
+    const double equity = firm.is_startup ? st.equity_value : 0.0;
+    return alpha * log_pay(wage * (1.0 + equity)) + pref.appeal * (firm.appeal + boost) +
+           firm.params.prestige;
+  };
+  const auto startup_wage = [&](const FirmState& f, double z) {
+    return f.pay_base * std::pow(q, f.params.pay.skill_elasticity) *
+           std::exp(f.params.pay.dispersion * z);
+  };
+  const bool uniform_wages = mk.offer_wages.source == WageSource::kUniform;
+
+  std::array<Option, kMaxOptions> opts;
+  std::size_t n = 0;
+  Option& stay = opts[n++];
+  stay.kind = Option::Kind::kStay;
+  stay.firm = e;
+  stay.wage = s;
+  if (employed) {
+    stay.value = job_value(e, s, 0.0) - ch.burnout_weight * people_.burnout[id] +
+                 ch.faith_weight * people_.faith[id];
+  } else if (independent) {
+    stay.value = alpha * log_pay(ind.income) + ind.value;
+  } else {
+    stay.value = alpha * log_pay(mk.between_jobs_income);
+  }
+
+  const PendingHire* pending = (flags & flag::kPending) ? find_pending(id) : nullptr;
+  if (pending != nullptr && firms_[pending->firm].alive &&
+      firms_[pending->firm].serial == pending->firm_serial) {
+    Option& o = opts[n++];
+    o.kind = Option::Kind::kPending;
+    o.firm = pending->firm;
+    o.serial = pending->firm_serial;
+    o.wage = pending->salary;
+    o.value = job_value(o.firm, o.wage, 0.0) - leave_cost;
+  }
+
+  const auto& alive = work_->alive_startups;
+  for (std::uint32_t m = 0; m < offer_events; ++m) {
+    RandomStream pick(seed, id, t, Purpose::kOfferFirm, m);
+    // Which recruiter: in proportion to its share of offers to this researcher.
+    double total = 0.0;
+    const double lq = std::log(q);
+    const auto weight = [&](std::size_t j) {
+      if (!employed) return between_jobs_weight_[j];
+      const double theta = j < named_ ? firms_[j].params.recruiting.skill_targeting
+                                      : st.skill_targeting;
+      double w = recruit_weight_[row * recruiters + j] * std::exp(theta * lq);
+      for (const Campaign& c : campaigns_)
+        if (c.firm == j && campaign_targets(c, e, q)) w *= c.multiplier;
+      return w;
+    };
+    for (std::size_t j = 0; j < recruiters; ++j) total += weight(j);
+    if (!(total > 0.0)) break;
+    double x = pick.uniform() * total;
+    std::size_t j = 0;
+    for (; j + 1 < recruiters; ++j) {
+      x -= weight(j);
+      if (x < 0.0) break;
+    }
+    FirmId firm = static_cast<FirmId>(j);
+    if (j == named_) {
+      // The startup sector: a live startup other than the researcher's own, uniformly.
+      const bool own_alive = employed && e >= named_;
+      const std::size_t others = alive.size() - (own_alive ? 1 : 0);
+      if (others == 0) continue;  // no startup to make the offer: it is not made
+      auto k = static_cast<std::size_t>(pick.uniform() * static_cast<double>(others));
+      k = std::min(k, others - 1);
+      if (own_alive) {
+        const auto own = static_cast<std::size_t>(
+            std::lower_bound(alive.begin(), alive.end(), e) - alive.begin());
+        if (k >= own) ++k;
+      }
+      firm = alive[k];
+    }
+    const FirmState& f = firms_[firm];
+    RandomStream wz(seed, id, t, Purpose::kOfferWage, m);
+    double wage = 0.0;
+    if (uniform_wages) {
+      wage = mk.offer_wages.min + (mk.offer_wages.max - mk.offer_wages.min) * wz.uniform();
+    } else if (f.is_startup) {
+      wage = startup_wage(f, wz.normal());
+    } else {
+      const double policy = pay_policy(f, q);
+      wage = policy * std::exp(f.params.pay.dispersion * wz.normal());
+      if (employed) wage = std::max(wage, s * (1.0 + f.params.recruiting.offer_premium));
+      wage = std::min(wage, f.params.pay.ceiling * policy);
+    }
+    double boost = 0.0;
+    for (const Campaign& c : campaigns_)
+      if (c.firm == firm && campaign_targets(c, e, q)) boost += c.appeal_boost;
+    Option& o = opts[n++];
+    o.kind = Option::Kind::kOffer;
+    o.firm = firm;
+    o.serial = f.serial;
+    o.wage = wage;
+    o.value = job_value(firm, wage, boost) - leave_cost;
+    ++offers_made;
+  }
+
+  if (team_offer_from != kNoFirm && team_offer_from != e && firms_[team_offer_from].alive) {
+    const FirmState& f = firms_[team_offer_from];
+    RandomStream wz(seed, id, t, Purpose::kOfferWage, kTeamOfferDraw);
+    Option& o = opts[n++];
+    o.kind = Option::Kind::kOffer;
+    o.firm = team_offer_from;
+    o.serial = f.serial;
+    o.wage = uniform_wages
+                 ? mk.offer_wages.min + (mk.offer_wages.max - mk.offer_wages.min) * wz.uniform()
+                 : startup_wage(f, wz.normal());
+    o.value = job_value(o.firm, o.wage, 0.0) - leave_cost;
+    ++offers_made;
+  }
+  if (found_idea && st.enabled) {
+    Option& o = opts[n++];
+    o.kind = Option::Kind::kFound;
+    o.wage = st.founder_pay_fraction * market_pay(q);
+    o.value = alpha * log_pay(o.wage * (1.0 + st.equity_value)) + pref.entrepreneurship +
+              st.funding_climate - leave_cost;
+  }
+  if (independence_idea && !independent) {
+    Option& o = opts[n++];
+    o.kind = Option::Kind::kIndependent;
+    o.wage = ind.income;
+    o.value = alpha * log_pay(ind.income) + ind.value - leave_cost;
+  }
+
+  // Random utility: add tau x Gumbel shocks in option order (an added option never
+  // changes the shocks of the options before it), then the best wins; ties stay.
+  if (ch.noise > 0.0) {
+    RandomStream noise(seed, id, t, Purpose::kChoiceNoise);
+    for (std::size_t k = 0; k < n; ++k) opts[k].value += ch.noise * noise.gumbel();
+  }
+  const auto best_of = [&](std::size_t skip) {
+    std::size_t best = 0;
+    double best_value = skip == 0 ? -std::numeric_limits<double>::infinity() : opts[0].value;
+    for (std::size_t k = 1; k < n; ++k)
+      if (k != skip && opts[k].value > best_value) {
+        best = k;
+        best_value = opts[k].value;
+      }
+    return best;
+  };
+  std::size_t chosen = best_of(n);  // skip nothing
+
+  Decision d;
+  d.id = id;
+  d.clock_fired = clock_fired;
+  d.separation = separation;
+
+  // Phase 5: counter-offers, Postel-Vinay & Robin bidding. The employer can go up to
+  // its ceiling, the poacher up to its own; the one that can offer more utility wins
+  // and pays just enough to beat the other's best (or the researcher's next option).
+  if (opts[chosen].kind == Option::Kind::kOffer && employed && e < named_ && alpha > 0.0) {
+    const FirmState& mine = firms_[e];
+    const FirmState& rival = firms_[opts[chosen].firm];
+    if (!rival.params.hiring.interview_free && covers(mine.params.retention.counter_offers, flags)) {
+      RandomStream cr(seed, id, t, Purpose::kCounterOffer);
+      if (cr.uniform() < mine.params.retention.probability) {
+        d.counter_made = true;
+        const double s_now = std::max(s, 1.0);
+        const double cap_e = std::max(
+            s_now, std::min(s_now * (1.0 + mine.params.retention.max_raise),
+                            mine.params.pay.ceiling * pay_policy(mine, q)));
+        const double w = opts[chosen].wage;
+        const double cap_j =
+            uniform_wages ? w : std::max(w, rival.params.pay.ceiling * pay_policy(rival, q));
+        const double base_stay = opts[0].value - alpha * log_pay(s_now);
+        const double base_rival = opts[chosen].value - alpha * log_pay(w);
+        const double best_e = base_stay + alpha * log_pay(cap_e);
+        const double best_j = base_rival + alpha * log_pay(cap_j);
+        const std::size_t alt = best_of(chosen);  // best option besides stay and the rival
+        const double v_alt = alt == 0 ? -std::numeric_limits<double>::infinity() : opts[alt].value;
+        if (std::max(best_e, best_j) < v_alt) {
+          chosen = alt;  // neither can match the researcher's other option
+        } else if (best_e >= best_j) {
+          const double need = (std::max(best_j, v_alt) - base_stay) / alpha;
+          const double raised = std::exp(std::min(need, std::log(cap_e)));
+          d.salary = static_cast<float>(std::max(raised, s));
+          d.counter_won = true;
+          chosen = 0;
+        } else {
+          const double need = (std::max(best_e, v_alt) - base_rival) / alpha;
+          opts[chosen].wage = std::exp(std::clamp(need, std::log(w), std::log(cap_j)));
+        }
+      }
+    }
+  }
+
+  const Option& c = opts[chosen];
+  switch (c.kind) {
+    case Option::Kind::kStay:
+      d.action = Decision::Action::kStay;
+      d.drop_pending = pending != nullptr;
+      if (!d.counter_won) d.salary = static_cast<float>(s);
+      break;
+    case Option::Kind::kPending:
+      d.action = Decision::Action::kStay;
+      d.salary = static_cast<float>(s);
+      break;
+    case Option::Kind::kOffer: {
+      const FirmState& f = firms_[c.firm];
+      const bool later = !f.params.hiring.interview_free && f.params.hiring.lag_weeks > 0;
+      d.action = later ? Decision::Action::kAcceptLater : Decision::Action::kMove;
+      d.firm = c.firm;
+      d.firm_serial = c.serial;
+      d.salary = static_cast<float>(c.wage);
+      d.drop_pending = pending != nullptr;
+      break;
+    }
+    case Option::Kind::kFound:
+      d.action = Decision::Action::kFound;
+      d.salary = static_cast<float>(c.wage);
+      d.drop_pending = pending != nullptr;
+      break;
+    case Option::Kind::kIndependent:
+      d.action = Decision::Action::kIndependent;
+      d.salary = static_cast<float>(c.wage);
+      d.drop_pending = pending != nullptr;
+      break;
+  }
+  if (d.action == Decision::Action::kStay && !d.separation && !d.counter_made && !d.drop_pending) {
+    // Nothing changes; only the clock moves on. Safe in parallel: row id is this chunk's.
+    if (clock_fired) schedule_clock(id, t + 1, 0);
+    return;
+  }
+  out.push_back(d);
+}
+
+// ---------------------------------------------------------------------------
+// Phase 6: hiring limits
+// ---------------------------------------------------------------------------
+
+void Simulation::apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due) {
+  struct Candidate {
+    float skill;
+    ResearcherId id;
+    float salary;
+    Decision* decision;
+    PendingHire* pending;
+  };
+  std::vector<std::vector<Candidate>> by_firm;
+  for (Decision* d : hires) {
+    const FirmParams& p = firms_[d->firm].params;
+    if (!p.hiring.headcount_cap && !p.hiring.payroll_budget) continue;
+    if (by_firm.empty()) by_firm.resize(named_);
+    by_firm[d->firm].push_back({people_.skill[d->id], d->id, d->salary, d, nullptr});
+  }
+  for (PendingHire* ph : due) {
+    const FirmParams& p = firms_[ph->firm].params;
+    if (!p.hiring.headcount_cap && !p.hiring.payroll_budget) continue;
+    if (by_firm.empty()) by_firm.resize(named_);
+    by_firm[ph->firm].push_back({people_.skill[ph->id], ph->id, ph->salary, nullptr, ph});
+  }
+  for (std::size_t f = 0; f < by_firm.size(); ++f) {
+    auto& list = by_firm[f];
+    if (list.empty()) continue;
+    FirmState& firm = firms_[f];
+    // Best first; ties by id. A cap counts the headcount before this week's departures.
+    std::sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
+      return a.skill != b.skill ? a.skill > b.skill : a.id < b.id;
+    });
+    const auto& h = firm.params.hiring;
+    double places = std::numeric_limits<double>::infinity();
+    if (h.headcount_cap)
+      places = std::floor(*h.headcount_cap * static_cast<double>(firm.initial_headcount)) -
+               static_cast<double>(firm.headcount);
+    double budget = std::numeric_limits<double>::infinity();
+    if (h.payroll_budget)
+      budget = *h.payroll_budget * static_cast<double>(firm.initial_payroll) -
+               static_cast<double>(firm.payroll);
+    for (Candidate& c : list) {
+      if (places >= 1.0 && c.salary <= budget) {
+        places -= 1.0;
+        budget -= c.salary;
+        continue;
+      }
+      ++firm.tick.rejected_by_limits;
+      if (c.decision != nullptr) c.decision->action = Decision::Action::kStay;
+      if (c.pending != nullptr) c.pending->due = kNever;  // refused: the hire is off
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Phase 7: moves
+// ---------------------------------------------------------------------------
+
+std::size_t Simulation::place_of(FirmId firm, bool independent) const {
+  if (firm == kNoFirm) return independent ? named_ + 1 : named_ + 2;
+  return firm < named_ ? firm : named_;
+}
+
+void Simulation::leave_current_place(ResearcherId id, std::size_t to_place, bool voluntary) {
+  const auto t = static_cast<Tick>(tick_);
+  const FirmId from = people_.employer[id];
+  const bool was_independent = (people_.flags[id] & flag::kIndependent) != 0;
+  const std::size_t from_place = place_of(from, was_independent);
+  flows_.counts[from_place * flows_.places.size() + to_place] += 1;
+  if (was_independent) {
+    people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] & ~flag::kIndependent);
+    --independent_count_;
+  }
+  if (from == kNoFirm) return;
+
+  FirmState& f = firms_[from];
+  const std::uint8_t fl = people_.flags[id];
+  --f.headcount;
+  f.top -= (fl & flag::kTop) != 0;
+  f.published -= (fl & flag::kPublished) != 0;
+  f.payroll -= std::llround(people_.salary[id]);
+  ++f.tick.departures;
+  if (to_place < named_)
+    ++f.tick.departures_to_firm;
+  else if (to_place == named_)
+    ++f.tick.departures_to_startup;
+  else if (to_place == named_ + 1)
+    ++f.tick.departures_to_independent;
+  else
+    ++f.tick.departures_to_between_jobs;
+
+  TeamState& team = teams_[people_.team[id]];
+  if (voluntary) {
+    // Contagion next week reads the share of the team that left this week.
+    if (team.left_tick != t) {
+      team.left_tick = t;
+      team.left_count = 0;
+      team.size_before = team.size;
+    }
+    ++team.left_count;
+    if (!f.covered_departures.empty() && covers(f.params.reactive_raise.who, fl))
+      ++f.covered_departures[static_cast<std::size_t>(tick_) % f.covered_departures.size()];
+  }
+  --team.size;
+  people_.employer[id] = kNoFirm;
+  people_.team[id] = kNoTeam;
+}
+
+void Simulation::join_firm(ResearcherId id, FirmId firm, float salary) {
+  const auto t = static_cast<std::uint32_t>(tick_);
+  FirmState& f = firms_[firm];
+  RandomStream rs(scenario_.seed, id, t, Purpose::kTeamAssign);
+  const auto k = std::min<std::uint32_t>(
+      f.team_count - 1, static_cast<std::uint32_t>(rs.uniform() * f.team_count));
+  const TeamId team = f.team_begin + k;
+  ++teams_[team].size;
+  people_.employer[id] = firm;
+  people_.team[id] = team;
+  people_.salary[id] = salary;
+  people_.hired_tick[id] = static_cast<Tick>(t);
+  people_.faith[id] = static_cast<float>(f.params.faith_baseline);
+  const std::uint8_t fl = people_.flags[id];
+  ++f.headcount;
+  f.top += (fl & flag::kTop) != 0;
+  f.published += (fl & flag::kPublished) != 0;
+  f.payroll += std::llround(salary);
+  ++f.tick.hires;
+  if (f.is_startup) {
+    f.members.push_back(id);
+    // Forget people who have left once the list is mostly stale.
+    if (f.members.size() > 2 * static_cast<std::size_t>(f.headcount) + 64) {
+      std::erase_if(f.members, [&](ResearcherId r) { return people_.employer[r] != firm; });
+      std::sort(f.members.begin(), f.members.end());
+      f.members.erase(std::unique(f.members.begin(), f.members.end()), f.members.end());
+    }
+  }
+}
+
+void Simulation::move_researcher(ResearcherId id, FirmId to, float salary, bool independent) {
+  const bool was_employed = people_.employer[id] != kNoFirm;
+  leave_current_place(id, place_of(to, independent), true);
+  if (to != kNoFirm) {
+    join_firm(id, to, salary);
+  } else {
+    people_.salary[id] = salary;
+    people_.hired_tick[id] = static_cast<Tick>(tick_);
+    if (independent) {
+      people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] | flag::kIndependent);
+      ++independent_count_;
+    }
+  }
+  if (people_.moves[id] != 0xFFFF) ++people_.moves[id];
+  people_.burnout[id] =
+      static_cast<float>(people_.burnout[id] * (1.0 - scenario_.wellbeing.fresh_start_relief));
+  if (!was_employed && to != kNoFirm) work_->fresh_hires.push_back(id);
+  work_->redraw.push_back(id);
+}
+
+// ---------------------------------------------------------------------------
+// Phase 8: startups
+// ---------------------------------------------------------------------------
+
+FirmId Simulation::found_startup(ResearcherId founder) {
+  if (work_->free_slots.empty()) return kNoFirm;  // every slot is taken: the idea waits
+  const FirmId slot = work_->free_slots.top();
+  work_->free_slots.pop();
+  const auto& st = scenario_.startups;
+  FirmState& s = firms_[slot];
+  s.alive = true;
+  s.serial = ++startup_serial_;
+  s.founded_tick = tick_;
+  s.founder = founder;
+  s.headcount = s.top = s.published = s.payroll = 0;
+  s.members.clear();
+  const double q = people_.skill[founder];
+  s.appeal = std::clamp(st.appeal_base + st.appeal_per_log_skill * std::log(q), 0.0, 1.0);
+  for (std::uint32_t k = 0; k < s.team_count; ++k) teams_[s.team_begin + k] = TeamState{};
+  auto& alive = work_->alive_startups;
+  alive.insert(std::lower_bound(alive.begin(), alive.end(), slot), slot);
+
+  // The founder's former team becomes the startup's first recruiting ground.
+  const TeamId old_team = people_.team[founder];
+  if (old_team != kNoTeam) {
+    TeamState& team = teams_[old_team];
+    team.recruiter = slot;
+    team.recruiter_serial = s.serial;
+    team.recruit_until =
+        static_cast<Tick>(std::min<std::int64_t>(kNever - 1, tick_ + st.team_recruit_weeks));
+  }
+  const auto salary = static_cast<float>(st.founder_pay_fraction * market_pay(q));
+  move_researcher(founder, slot, salary, false);
+  ++startups_founded_tick_;
+  return slot;
+}
+
+void Simulation::fail_startups() {
+  const auto& st = scenario_.startups;
+  const auto t = static_cast<std::uint32_t>(tick_);
+  const std::vector<FirmId> alive = work_->alive_startups;  // copy: failures edit the list
+  for (const FirmId slot : alive) {
+    FirmState& s = firms_[slot];
+    if (s.founded_tick == tick_) continue;
+    bool fails = s.headcount == 0;
+    if (!fails) {
+      const double hazard =
+          st.failure_rate * (1.0 + st.small_size / static_cast<double>(s.headcount));
+      RandomStream rs(scenario_.seed, s.serial, t, Purpose::kStartupFailure);
+      fails = rs.uniform() < -std::expm1(-hazard * kDt);
+    }
+    if (!fails) continue;
+    for (const ResearcherId id : s.members) {
+      if (people_.employer[id] != slot) continue;
+      leave_current_place(id, named_ + 2, false);
+      people_.salary[id] = static_cast<float>(scenario_.market.between_jobs_income);
+      people_.hired_tick[id] = static_cast<Tick>(t);
+      work_->redraw.push_back(id);
+    }
+    TALENTSIM_ASSERT(s.headcount == 0, "a failed startup keeps no one");
+    s.members.clear();
+    s.alive = false;
+    work_->free_slots.push(slot);
+    auto& list = work_->alive_startups;
+    list.erase(std::lower_bound(list.begin(), list.end(), slot));
+    ++startups_failed_tick_;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Phases 6-9 together
+// ---------------------------------------------------------------------------
+
+void Simulation::run_moves() {
+  const auto t = static_cast<Tick>(tick_);
+  auto& w = *work_;
+  w.redraw.clear();
+  w.fresh_hires.clear();
+
+  // This tick's decisions in researcher order (chunks are id ranges, in order).
+  std::vector<Decision*> decisions;
+  for (auto& chunk : w.decisions)
+    for (Decision& d : chunk) decisions.push_back(&d);
+
+  // What becomes of each pending hire this tick.
+  enum class Fate : std::uint8_t { kWait, kReneged, kDue, kGone };
+  std::vector<Fate> fate(pending_.size(), Fate::kWait);
+  std::vector<PendingHire*> due;
+  {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      PendingHire& p = pending_[i];
+      while (k < decisions.size() && decisions[k]->id < p.id) ++k;
+      if (k < decisions.size() && decisions[k]->id == p.id && decisions[k]->drop_pending) {
+        fate[i] = Fate::kReneged;
+      } else if (p.due == t) {
+        const FirmState& f = firms_[p.firm];
+        fate[i] = f.alive && f.serial == p.firm_serial ? Fate::kDue : Fate::kGone;
+        if (fate[i] == Fate::kDue) due.push_back(&p);
+      }
+    }
+  }
+
+  // Phase 6: hiring limits over every hire that would start this tick. A refused
+  // pending hire gets due = kNever.
+  std::vector<Decision*> hires;
+  for (Decision* d : decisions)
+    if (d->action == Decision::Action::kMove && d->firm < named_) hires.push_back(d);
+  apply_hiring_limits(hires, due);
+
+  // Phase 7: moves, in researcher order.
+  std::vector<PendingHire> added;
+  std::vector<ResearcherId> founders;
+  for (Decision* d : decisions) {
+    const ResearcherId id = d->id;
+    const FirmId e = people_.employer[id];
+    if (e != kNoFirm) {
+      firms_[e].tick.counteroffers += d->counter_made;
+      firms_[e].tick.counteroffers_won += d->counter_won;
+    }
+    if (d->drop_pending)
+      people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] & ~flag::kPending);
+    if (d->clock_fired) w.redraw.push_back(id);
+    switch (d->action) {
+      case Decision::Action::kStay:
+        if (d->counter_won && e != kNoFirm) {
+          firms_[e].payroll += std::llround(d->salary) - std::llround(people_.salary[id]);
+          people_.salary[id] = d->salary;
+        }
+        break;
+      case Decision::Action::kMove:
+        if (firms_[d->firm].alive && firms_[d->firm].serial == d->firm_serial)
+          move_researcher(id, d->firm, d->salary, false);
+        break;
+      case Decision::Action::kAcceptLater: {
+        const FirmState& f = firms_[d->firm];
+        const std::int64_t due_tick =
+            std::min<std::int64_t>(kNever - 1, tick_ + f.params.hiring.lag_weeks);
+        added.push_back({id, d->firm, d->firm_serial, d->salary, static_cast<Tick>(due_tick)});
+        people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] | flag::kPending);
+        break;
+      }
+      case Decision::Action::kFound:
+        founders.push_back(id);
+        break;
+      case Decision::Action::kIndependent:
+        move_researcher(id, kNoFirm, d->salary, true);
+        break;
+    }
+  }
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    PendingHire& p = pending_[i];
+    if (fate[i] == Fate::kDue) {
+      people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
+      if (p.due == t) move_researcher(p.id, p.firm, p.salary, false);  // else refused: stays
+      fate[i] = Fate::kGone;
+    } else if (fate[i] == Fate::kGone) {
+      people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
+    }
+  }
+  {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < pending_.size(); ++i)
+      if (fate[i] == Fate::kWait) pending_[out++] = pending_[i];
+    pending_.resize(out);
+  }
+  pending_.insert(pending_.end(), added.begin(), added.end());
+  std::sort(pending_.begin(), pending_.end(),
+            [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
+
+  // Phase 8: startups founded, then failures.
+  for (const ResearcherId id : founders) found_startup(id);
+  fail_startups();
+
+  // Phase 9: exogenous separations. Researchers employed at the start of the tick
+  // drew theirs with their clock; those hired from outside employment this tick
+  // draw one now, so everyone employed faces the same weekly probability.
+  const double p_sep = -std::expm1(-scenario_.market.separation_rate * kDt);
+  const auto separate = [&](ResearcherId id) {
+    if (people_.employer[id] == kNoFirm) return;
+    leave_current_place(id, named_ + 2, false);
+    people_.salary[id] = static_cast<float>(scenario_.market.between_jobs_income);
+    people_.hired_tick[id] = t;
+    w.redraw.push_back(id);
+  };
+  for (Decision* d : decisions)
+    if (d->separation) separate(d->id);
+  for (const ResearcherId id : w.fresh_hires) {
+    RandomStream rs(scenario_.seed, id, t, Purpose::kSeparation);
+    if (rs.uniform() < p_sep) separate(id);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Phase 10: firm reactions, then the clocks of everyone whose situation changed
+// ---------------------------------------------------------------------------
+
+void Simulation::fire_reactive_raises() {
+  std::vector<double> factor(named_, 1.0);
+  std::vector<Eligibility> who(named_, Eligibility::kNone);
+  bool any = false;
+  for (std::size_t j = 0; j < named_; ++j) {
+    FirmState& f = firms_[j];
+    const auto& rr = f.params.reactive_raise;
+    if (!rr.enabled || f.covered_departures.empty() || tick_ <= f.cooldown_until) continue;
+    std::int64_t recent = 0;
+    for (const auto c : f.covered_departures) recent += c;
+    if (recent < rr.trigger_departures) continue;
+    factor[j] = 1.0 + rr.raise;
+    who[j] = rr.who;
+    f.cooldown_until = tick_ + rr.cooldown_weeks;
+    std::fill(f.covered_departures.begin(), f.covered_departures.end(), 0u);
+    any = true;
+  }
+  if (!any) return;
+  const std::size_t chunks = chunk_count(people_.size());
+  std::vector<std::int64_t> raised(chunks * named_, 0), delta(chunks * named_, 0);
+  for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const FirmId f = people_.employer[i];
+      if (f >= named_ || factor[f] == 1.0 || !covers(who[f], people_.flags[i])) continue;
+      const float before = people_.salary[i];
+      const auto after = static_cast<float>(before * factor[f]);
+      people_.salary[i] = after;
+      raised[c * named_ + f] += 1;
+      delta[c * named_ + f] += std::llround(after) - std::llround(before);
+    }
+  });
+  for (std::size_t c = 0; c < chunks; ++c)
+    for (std::size_t j = 0; j < named_; ++j) {
+      firms_[j].tick.reactive_raises += raised[c * named_ + j];
+      firms_[j].payroll += delta[c * named_ + j];
+    }
+}
+
+void Simulation::run_reactions() {
+  fire_reactive_raises();
+  auto& redraw = work_->redraw;
+  std::sort(redraw.begin(), redraw.end());
+  redraw.erase(std::unique(redraw.begin(), redraw.end()), redraw.end());
+  const auto from = static_cast<std::uint32_t>(tick_ + 1);
+  for_each_index(redraw.size(), [&](std::size_t k) { schedule_clock(redraw[k], from, 0); });
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2: events
+// ---------------------------------------------------------------------------
+
+void Simulation::start_campaign(const Event& ev) {
+  const FirmId firm = firm_index(ev.firm);
+  const FirmId target = firm_index(ev.target);
+  const std::size_t n = people_.size();
+  const auto staff = static_cast<std::uint64_t>(firms_[target].headcount);
+  Campaign c;
+  c.firm = firm;
+  c.target = target;
+  c.multiplier = ev.offer_rate_multiplier;
+  c.appeal_boost = ev.appeal_boost;
+  c.end_tick = tick_ + ev.weeks - 1;
+  if (staff == 0) {
+    c.skill_threshold = std::numeric_limits<float>::infinity();
+  } else {
+    // The best top_share of the target's current staff, by skill (exact threshold).
+    const auto k = std::max<std::uint64_t>(
+        1, std::min<std::uint64_t>(
+               staff, static_cast<std::uint64_t>(std::ceil(ev.top_share * static_cast<double>(staff)))));
+    c.skill_threshold =
+        select_rank(n, staff - k, FloatBins{-32, 32, 8},
+                    [&](std::size_t i) { return people_.employer[i] == target; },
+                    [&](std::size_t i) { return people_.skill[i]; });
+  }
+  campaigns_.push_back(c);
+}
+
+void Simulation::change_pay(const Event& ev) {
+  const FirmId firm = firm_index(ev.firm);
+  const double factor = 1.0 + ev.change;
+  const std::size_t chunks = chunk_count(people_.size());
+  std::vector<std::int64_t> delta(chunks, 0);
+  for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      if (people_.employer[i] != firm || !covers(ev.who, people_.flags[i])) continue;
+      const float before = people_.salary[i];
+      const auto after = static_cast<float>(before * factor);
+      people_.salary[i] = after;
+      delta[c] += std::llround(after) - std::llround(before);
+    }
+  });
+  for (const auto d : delta) firms_[firm].payroll += d;
+  // A firm-wide change moves the policy for new offers too.
+  if (ev.who == Eligibility::kAll) firms_[firm].pay_base *= factor;
+}
+
+void Simulation::apply_event(const Event& ev) {
+  switch (ev.type) {
+    case EventType::kCampaign:
+      start_campaign(ev);
+      work_->rates_changed = true;
+      break;
+    case EventType::kPayChange:
+      change_pay(ev);
+      break;
+    case EventType::kPolicy: {
+      FirmState& f = firms_[firm_index(ev.firm)];
+      const double old_median = f.params.pay.median;
+      for (const Setting& s : ev.settings) apply_firm_setting(f.params, s);
+      // A new pay median rescales the policy for new offers (not existing salaries).
+      if (f.params.pay.median != old_median) f.pay_base *= f.params.pay.median / old_median;
+      const auto window = static_cast<std::size_t>(f.params.reactive_raise.window_weeks);
+      if (f.covered_departures.size() != window) f.covered_departures.assign(window, 0u);
+      work_->rates_changed = true;
+      break;
+    }
+    case EventType::kWorkload:
+      firms_[firm_index(ev.firm)].params.workload = ev.workload;
+      break;
+    case EventType::kMarket:
+      for (const Setting& s : ev.settings) apply_market_setting(scenario_, s);
+      work_->rates_changed = true;
+      break;
+  }
+}
+
+void Simulation::run_events() {
+  work_->rates_changed = false;
+  const auto before = campaigns_.size();
+  std::erase_if(campaigns_, [&](const Campaign& c) { return c.end_tick < tick_; });
+  if (campaigns_.size() != before) work_->rates_changed = true;
+  for (const Event& ev : scenario_.events)
+    if (ev.week == tick_) apply_event(ev);
+  if (work_->rates_changed) {
+    setup_rate_tables();
+    redraw_all_clocks(true);
+  }
+}
+
+}  // namespace talentsim

@@ -1,1 +1,78 @@
-// placeholder: filled in by the next commits
+#include "talentsim/model/order_statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace talentsim {
+
+bool GroupedOrderStatistics::locate(std::span<const std::uint64_t> rank_lo,
+                                    std::span<const std::uint64_t> rank_hi) {
+  const std::size_t nb = bins_.count();
+  std::vector<std::uint64_t> merged(groups_ * nb, 0);
+  for (const auto& h : histograms_)
+    for (std::size_t k = 0; k < merged.size(); ++k) merged[k] += h[k];
+
+  want_lo_.assign(groups_, kNone);
+  want_hi_.assign(groups_, kNone);
+  below_lo_.assign(groups_, 0);
+  below_hi_.assign(groups_, 0);
+  rank_lo_.assign(rank_lo.begin(), rank_lo.end());
+  rank_hi_.assign(rank_hi.begin(), rank_hi.end());
+  bool any = false;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    std::uint64_t below = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::uint64_t c = merged[g * nb + b];
+      if (want_lo_[g] == kNone && rank_lo_[g] < below + c) {
+        want_lo_[g] = b;
+        below_lo_[g] = below;
+      }
+      if (rank_hi_[g] < below + c) {
+        want_hi_[g] = b;
+        below_hi_[g] = below;
+        break;
+      }
+      below += c;
+    }
+    if (want_hi_[g] == kNone) want_lo_[g] = kNone;  // fewer values than the rank: empty
+    any = any || want_lo_[g] != kNone;
+  }
+  for (auto& per_thread : gathered_)
+    for (auto& v : per_thread) v.clear();
+  return any;
+}
+
+std::vector<GroupedOrderStatistics::Pair> GroupedOrderStatistics::finish() {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<Pair> out(groups_, Pair{nan, nan});
+  std::vector<float> values;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    if (want_lo_[g] == kNone) continue;
+    values.clear();
+    for (auto& per_thread : gathered_) {
+      auto& v = per_thread[g];
+      values.insert(values.end(), v.begin(), v.end());
+    }
+    // Values of both bins, sorted: the order threads gathered them in no longer matters.
+    std::sort(values.begin(), values.end());
+    // The low bin's values come first; the high bin's (if another) follow.
+    const std::size_t n_lo = static_cast<std::size_t>(
+        std::count_if(values.begin(), values.end(),
+                      [&](float v) { return bins_.bin(v) == want_lo_[g]; }));
+    out[g].lo = values[static_cast<std::size_t>(rank_lo_[g] - below_lo_[g])];
+    const std::size_t hi_index =
+        want_hi_[g] == want_lo_[g] ? static_cast<std::size_t>(rank_hi_[g] - below_lo_[g])
+                                   : n_lo + static_cast<std::size_t>(rank_hi_[g] - below_hi_[g]);
+    out[g].hi = values[hi_index];
+  }
+  return out;
+}
+
+void GroupedOrderStatistics::reset() {
+  for (auto& h : histograms_) std::fill(h.begin(), h.end(), 0u);
+  for (auto& per_thread : gathered_)
+    for (auto& v : per_thread) v.clear();
+}
+
+}  // namespace talentsim

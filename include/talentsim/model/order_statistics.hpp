@@ -1,0 +1,156 @@
+// Exact order statistics (medians, top-x% thresholds) of float columns by group,
+// in two streaming passes and without copying the column.
+//
+// Pass 1 counts values in a radix histogram keyed by the float's bits (which
+// order positive floats). The bin holding the wanted rank is then known, and
+// pass 2 gathers only the values in that bin and selects exactly. Counts are
+// integers, so per-thread histograms combine in any order: the result is the
+// same for every thread count.
+#pragma once
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "talentsim/core/parallel.hpp"
+
+namespace talentsim {
+
+/// Bins over positive floats in [2^min_exponent, 2^max_exponent), `mantissa_bits`
+/// bits of mantissa each (8 bits: bins 0.4% wide). Values outside fall in the end bins.
+struct FloatBins {
+  int min_exponent = 10;
+  int max_exponent = 28;
+  int mantissa_bits = 8;
+
+  [[nodiscard]] std::size_t count() const {
+    return static_cast<std::size_t>(max_exponent - min_exponent) << mantissa_bits;
+  }
+  [[nodiscard]] std::size_t bin(float v) const {
+    const auto shift = static_cast<unsigned>(23 - mantissa_bits);
+    const std::uint32_t lo = static_cast<std::uint32_t>(127 + min_exponent) << 23;
+    const std::uint32_t hi = static_cast<std::uint32_t>(127 + max_exponent) << 23;
+    std::uint32_t bits = v > 0.0F ? std::bit_cast<std::uint32_t>(v) : 0u;
+    bits = std::clamp(bits, lo, hi - 1);
+    return (bits - lo) >> shift;
+  }
+};
+
+/// Exact k-th smallest values per group over a column, two ranks per group at most
+/// (enough for a median of an even count).
+class GroupedOrderStatistics {
+ public:
+  GroupedOrderStatistics(std::size_t groups, FloatBins bins)
+      : groups_(groups),
+        bins_(bins),
+        histograms_([this] { return std::vector<std::uint32_t>(groups_ * bins_.count(), 0u); }),
+        gathered_([this] { return std::vector<std::vector<float>>(groups_); }) {}
+
+  [[nodiscard]] std::size_t groups() const { return groups_; }
+
+  /// Pass 1, from any thread: count value v of group g.
+  void count(std::size_t g, float v) {
+    histograms_.local()[g * bins_.count() + bins_.bin(v)] += 1;
+  }
+  /// The calling thread's histogram, for loops that count many values.
+  std::vector<std::uint32_t>& local_histogram() { return histograms_.local(); }
+  [[nodiscard]] std::size_t index(std::size_t g, float v) const {
+    return g * bins_.count() + bins_.bin(v);
+  }
+
+  /// Between the passes: for each group, the 0-based ranks wanted (rank_lo <= rank_hi;
+  /// a group with no values is skipped). Returns false if no group needs pass 2.
+  bool locate(std::span<const std::uint64_t> rank_lo, std::span<const std::uint64_t> rank_hi);
+
+  /// Pass 2, from any thread: offer value v of group g.
+  void gather(std::size_t g, float v) {
+    const std::size_t b = bins_.bin(v);
+    if (b == want_lo_[g] || b == want_hi_[g]) gathered_.local()[g].push_back(v);
+  }
+  /// Whether pass 2 wants values of group g at all.
+  [[nodiscard]] bool wants(std::size_t g) const { return want_lo_[g] != kNone; }
+
+  /// After pass 2: the two wanted values of group g (NaN for empty groups).
+  struct Pair {
+    float lo;
+    float hi;
+  };
+  [[nodiscard]] std::vector<Pair> finish();
+
+  /// Clears counts for the next use.
+  void reset();
+
+ private:
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  std::size_t groups_;
+  FloatBins bins_;
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> histograms_;
+  tbb::enumerable_thread_specific<std::vector<std::vector<float>>> gathered_;
+  std::vector<std::size_t> want_lo_, want_hi_;        // bins holding the ranks
+  std::vector<std::uint64_t> below_lo_, below_hi_;    // values below those bins
+  std::vector<std::uint64_t> rank_lo_, rank_hi_;
+};
+
+/// Exact medians of value(i) for rows grouped by group(i) (ignored when >= groups).
+/// Two parallel passes over [0, rows). Empty groups give 0.
+template <class GroupFn, class ValueFn>
+std::vector<double> grouped_medians(std::size_t rows, std::size_t groups, FloatBins bins,
+                                    GroupFn group, ValueFn value) {
+  GroupedOrderStatistics stats(groups, bins);
+  tbb::enumerable_thread_specific<std::vector<std::uint64_t>> counts(
+      [groups] { return std::vector<std::uint64_t>(groups, 0); });
+  for_each_chunk(rows, [&](std::size_t, std::size_t b, std::size_t e) {
+    auto& hist = stats.local_histogram();
+    auto& n = counts.local();
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t g = group(i);
+      if (g >= groups) continue;
+      ++n[g];
+      ++hist[stats.index(g, value(i))];
+    }
+  });
+  std::vector<std::uint64_t> total(groups, 0), lo(groups), hi(groups);
+  for (const auto& n : counts)
+    for (std::size_t g = 0; g < groups; ++g) total[g] += n[g];
+  for (std::size_t g = 0; g < groups; ++g) {
+    lo[g] = total[g] == 0 ? 0 : (total[g] - 1) / 2;
+    hi[g] = total[g] / 2;
+  }
+  std::vector<double> out(groups, 0.0);
+  if (!stats.locate(lo, hi)) return out;
+  for_each_chunk(rows, [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t g = group(i);
+      if (g < groups && stats.wants(g)) stats.gather(g, value(i));
+    }
+  });
+  const auto pairs = stats.finish();
+  for (std::size_t g = 0; g < groups; ++g)
+    if (total[g] > 0) out[g] = 0.5 * (static_cast<double>(pairs[g].lo) + pairs[g].hi);
+  return out;
+}
+
+/// Exact value of the given 0-based rank among value(i) over rows with keep(i).
+template <class KeepFn, class ValueFn>
+float select_rank(std::size_t rows, std::uint64_t rank, FloatBins bins, KeepFn keep,
+                  ValueFn value) {
+  GroupedOrderStatistics stats(1, bins);
+  for_each_chunk(rows, [&](std::size_t, std::size_t b, std::size_t e) {
+    auto& hist = stats.local_histogram();
+    for (std::size_t i = b; i < e; ++i)
+      if (keep(i)) ++hist[stats.index(0, value(i))];
+  });
+  const std::uint64_t r[1] = {rank};
+  if (!stats.locate(r, r)) return 0.0F;
+  for_each_chunk(rows, [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i)
+      if (keep(i)) stats.gather(0, value(i));
+  });
+  return stats.finish()[0].lo;
+}
+
+}  // namespace talentsim

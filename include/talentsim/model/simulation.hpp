@@ -1,0 +1,204 @@
+// One simulation of the talent market: the state and the tick (MODEL.md
+// "One tick, in order"). Many simulations can live in one process; nothing
+// here is global, and all randomness comes from (seed, entity, tick, purpose).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "talentsim/model/metrics.hpp"
+#include "talentsim/model/params.hpp"
+#include "talentsim/model/state.hpp"
+
+namespace talentsim {
+
+/// The phases of a tick, in order (MODEL.md phases 1-11). Phases 3-5 run as one
+/// parallel pass over the researchers who act this tick; 6-10 are short
+/// deterministic passes over that list and the firms.
+enum class Phase : std::uint8_t {
+  kWellbeing,  ///< 1: burnout, faith, team contagion; startup team offers
+  kEvents,     ///< 2: scenario timeline
+  kDecisions,  ///< 3-5: offers, choice, counter-offers
+  kMoves,      ///< 6-9: hiring limits, moves, startups, separations
+  kReactions,  ///< 10: reactive raises, clocks of everyone who acted
+  kMetrics,    ///< 11
+  kCount
+};
+inline constexpr std::array<const char*, static_cast<std::size_t>(Phase::kCount)> kPhaseNames{
+    "wellbeing", "events", "decisions", "moves", "reactions", "metrics"};
+
+/// A researcher's decision this tick, produced by the parallel decision pass
+/// and applied by the serial phases in researcher order.
+struct Decision {
+  enum class Action : std::uint8_t { kStay, kMove, kAcceptLater, kFound, kIndependent };
+  ResearcherId id = 0;
+  Action action = Action::kStay;
+  FirmId firm = kNoFirm;          ///< destination for kMove / kAcceptLater
+  std::uint32_t firm_serial = 0;  ///< startup serial of the destination
+  float salary = 0.0F;            ///< new salary (or raised salary after a won counter-offer)
+  bool clock_fired = false;       ///< acted because its market clock fired this tick
+  bool separation = false;        ///< the clock's events include an exogenous separation
+  bool counter_made = false;
+  bool counter_won = false;
+  bool drop_pending = false;      ///< reneges on an accepted offer that had not started
+};
+
+class Simulation {
+ public:
+  /// Builds the initial state (in parallel). The scenario must be valid.
+  /// @throws ScenarioError if it is not.
+  explicit Simulation(Scenario scenario);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  /// Advances one tick and fills last_report().
+  void step();
+
+  /// Ticks completed so far (0 before the first step).
+  [[nodiscard]] std::int64_t tick() const { return tick_; }
+  [[nodiscard]] const Scenario& scenario() const { return scenario_; }
+  [[nodiscard]] const TickReport& last_report() const { return report_; }
+  /// Metrics of the state right after initialisation (tick 0, no flows).
+  [[nodiscard]] TickReport initial_report();
+
+  [[nodiscard]] const ResearcherColumns& researchers() const { return people_; }
+  [[nodiscard]] std::span<const FirmState> firms() const { return firms_; }
+  [[nodiscard]] std::size_t named_firm_count() const { return named_; }
+  [[nodiscard]] const FlowMatrix& flows() const { return flows_; }
+  [[nodiscard]] std::span<const TeamState> teams() const { return teams_; }
+  [[nodiscard]] std::size_t pending_hire_count() const { return pending_.size(); }
+  /// Names of the reporting groups: named firm ids, then "startups".
+  [[nodiscard]] std::vector<std::string> group_names() const;
+
+  /// Cumulative wall time per phase, nanoseconds.
+  [[nodiscard]] const std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)>&
+  phase_nanoseconds() const {
+    return phase_ns_;
+  }
+
+  /// Per named firm: its researchers at the start, and how many of them are still
+  /// there and never left (all, top talent, published researchers).
+  struct Cohort {
+    std::int64_t initial = 0, retained = 0;
+    std::int64_t top = 0, top_retained = 0;
+    std::int64_t published = 0, published_retained = 0;
+  };
+  [[nodiscard]] std::vector<Cohort> cohorts() const;
+
+  /// A 64-bit hash of the whole researcher and firm state: equal hashes for
+  /// equal states, whatever the thread count.
+  [[nodiscard]] std::uint64_t state_hash() const;
+
+  /// Preferences of researcher `id` (pure function of seed and id).
+  struct Preferences {
+    double money;             ///< alpha
+    double appeal;            ///< gamma
+    double entrepreneurship;  ///< d
+  };
+  [[nodiscard]] Preferences preferences(ResearcherId id) const;
+
+  /// Yearly rate of market events for researcher `id` now (offers + founding and
+  /// independence hazards + separation), and the offer part alone.
+  [[nodiscard]] double event_rate(ResearcherId id) const;
+  [[nodiscard]] double offer_rate(ResearcherId id) const;
+
+  /// The phases of step(), exposed for benchmarks. Call them in Phase order.
+  void run_wellbeing();
+  void run_events();
+  void run_decisions();
+  void run_moves();
+  void run_reactions();
+  void run_metrics();
+
+ private:
+  struct Workspace;
+
+  // Initialisation (initialize.cpp).
+  void initialize();
+  void setup_firms();
+  void draw_population();
+  void calibrate_pay();
+  void setup_teams();
+  void setup_rate_tables();
+  void redraw_all_clocks(bool from_this_tick);
+
+  // Rates and offers (market.cpp).
+  [[nodiscard]] double pay_policy(const FirmState& f, double skill) const;
+  [[nodiscard]] double market_pay(double skill) const;
+  [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, double skill,
+                                     ResearcherId id) const;
+  [[nodiscard]] double hazard_rate_of(bool employed, bool independent) const;
+  void schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw);
+  void decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
+              std::vector<Decision>& out, std::int64_t& offers_made);
+  [[nodiscard]] const PendingHire* find_pending(ResearcherId id) const;
+  [[nodiscard]] bool campaign_targets(const Campaign& c, FirmId employer, double skill) const;
+
+  // Serial phases (market.cpp).
+  void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
+  void move_researcher(ResearcherId id, FirmId to, float salary, bool independent);
+  void leave_current_place(ResearcherId id, std::size_t to_place, bool voluntary);
+  void join_firm(ResearcherId id, FirmId firm, float salary);
+  FirmId found_startup(ResearcherId founder);
+  void fail_startups();
+  void fire_reactive_raises();
+  void apply_event(const Event& e);
+  void start_campaign(const Event& e);
+  void change_pay(const Event& e);
+
+  // Metrics (metrics.cpp).
+  void compute_metrics(TickReport& out);
+  [[nodiscard]] std::size_t group_of(FirmId firm) const {
+    return firm < named_ ? firm : named_;
+  }
+  [[nodiscard]] std::size_t place_of(FirmId firm, bool independent) const;
+  /// Row of the offer-rate tables for an employee of `firm` (all startups share one).
+  [[nodiscard]] std::size_t employer_row(FirmId firm) const {
+    return firm < named_ ? firm : named_;
+  }
+  /// Index of the named firm with this id. @throws ModelError if there is none.
+  [[nodiscard]] FirmId firm_index(const std::string& id) const;
+
+  Scenario scenario_;
+  std::int64_t tick_ = 0;
+  std::size_t named_ = 0;  ///< named firms; startup slots follow
+  ResearcherColumns people_;
+  std::vector<FirmState> firms_;
+  std::vector<TeamState> teams_;
+  std::vector<Campaign> campaigns_;
+  std::vector<PendingHire> pending_;  ///< sorted by researcher id
+  FlowMatrix flows_;
+  TickReport report_;
+  std::int64_t startups_founded_tick_ = 0;
+  std::int64_t startups_failed_tick_ = 0;
+  std::uint32_t startup_serial_ = 0;
+  std::int64_t independent_count_ = 0;
+
+  // Derived constants.
+  float top_threshold_ = 0.0F;
+  float published_threshold_ = 0.0F;
+  double market_base_ = 0.0;       ///< reference pay for skill 1
+  double market_elasticity_ = 0.0;
+  double market_dispersion_ = 0.0;
+  std::size_t max_startups_ = 0;
+  std::uint32_t teams_per_startup_ = 4;
+
+  /// Offer-rate table: rate(employer e, skill q) = lambda1 * sum_u coef(e, u) q^theta_u,
+  /// rows: named firms, then one row shared by every startup.
+  std::vector<double> thetas_;            ///< distinct skill-targeting exponents
+  std::vector<double> rate_coef_;         ///< (named_ + 1) x thetas_.size()
+  std::vector<double> recruit_weight_;    ///< (named_ + 1) x (named_ + 1): weight of j given e
+  std::vector<double> recruit_norm_;      ///< 1 / E[q^theta_j] for j in named firms + sector
+  std::vector<double> between_jobs_weight_;  ///< recruiting shares for offers to non-employed
+
+  std::unique_ptr<Workspace> work_;
+  std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)> phase_ns_{};
+};
+
+}  // namespace talentsim

@@ -1,0 +1,142 @@
+// Model state: researcher columns (structure of arrays), firms, teams, startups.
+//
+// A researcher's stable id is its row: rows are never reordered, so column[i]
+// always belongs to researcher i. Columns are as narrow as the model allows;
+// the bytes per researcher are what a tick streams (see bench/).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "talentsim/model/params.hpp"
+
+namespace talentsim {
+
+using ResearcherId = std::uint32_t;
+/// Index into the simulation's firms: named firms first, then startup slots.
+using FirmId = std::uint16_t;
+using TeamId = std::uint32_t;
+/// A tick number (1-based; 0 is the initial state).
+using Tick = std::uint16_t;
+
+inline constexpr FirmId kNoFirm = 0xFFFF;
+inline constexpr TeamId kNoTeam = 0xFFFFFFFF;
+/// Clock value meaning "no event scheduled".
+inline constexpr Tick kNever = 0xFFFF;
+
+/// A contiguous column of one researcher variable.
+template <class T>
+using Column = std::vector<T>;
+
+/// Bits of ResearcherColumns::flags.
+namespace flag {
+inline constexpr std::uint8_t kTop = 1;          ///< top talent (by skill; fixed)
+inline constexpr std::uint8_t kPublished = 2;    ///< published researcher (by skill; fixed)
+inline constexpr std::uint8_t kIndependent = 4;  ///< doing independent research
+inline constexpr std::uint8_t kPending = 8;      ///< has accepted an offer that starts later
+}  // namespace flag
+
+/// Researcher state, one column per variable (MODEL.md "Researchers").
+/// Preferences (alpha, gamma, d) are not stored: they are a pure function of
+/// (seed, id) and drawn again when a researcher decides.
+struct ResearcherColumns {
+  // Read every tick.
+  Column<FirmId> employer;       ///< kNoFirm while between jobs or independent
+  Column<std::uint8_t> flags;
+  Column<TeamId> team;           ///< kNoTeam when not employed
+  Column<float> burnout;         ///< b in [0, 1]
+  Column<float> faith;           ///< f in [0, 1]
+  Column<float> salary;          ///< USD/year
+  Column<Tick> next_event;       ///< tick of the next offer/hazard/separation event
+  // Read when a researcher acts.
+  Column<float> skill;           ///< q, lognormal, median 1
+  Column<Tick> hired_tick;       ///< tenure = tick - hired_tick
+  Column<FirmId> initial_employer;
+  Column<std::uint16_t> moves;   ///< voluntary moves so far (saturates)
+
+  [[nodiscard]] std::size_t size() const { return employer.size(); }
+  void resize(std::size_t n);
+  /// Bytes of state per researcher (sum of the column widths).
+  static constexpr std::size_t kBytesPerResearcher =
+      sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick) + 4 + sizeof(Tick) +
+      sizeof(FirmId) + 2;
+};
+
+/// A team inside a firm (MODEL.md phase 1 contagion, phase 8 team recruiting).
+struct TeamState {
+  std::uint32_t size = 0;
+  std::uint32_t left_count = 0;    ///< voluntary departures during tick `left_tick`
+  std::uint32_t size_before = 0;   ///< size when the first of them left
+  Tick left_tick = 0;
+  Tick recruit_until = 0;          ///< a startup founded by a former member recruits until then
+  FirmId recruiter = kNoFirm;      ///< that startup's slot ...
+  std::uint32_t recruiter_serial = 0;  ///< ... and serial, so a reused slot does not count
+};
+
+/// Counters of one tick for one firm (reset every tick).
+struct FirmTickCounters {
+  std::int64_t hires = 0;
+  std::int64_t departures = 0;
+  std::int64_t departures_to_firm = 0;
+  std::int64_t departures_to_startup = 0;
+  std::int64_t departures_to_independent = 0;
+  std::int64_t departures_to_between_jobs = 0;
+  std::int64_t counteroffers = 0;
+  std::int64_t counteroffers_won = 0;
+  std::int64_t reactive_raises = 0;  ///< researchers whose pay the reactive policy raised
+  std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
+
+  FirmTickCounters& operator+=(const FirmTickCounters& o);
+};
+
+/// A firm at run time: its current policy (events change it) and exact counts
+/// kept up to date by every move.
+struct FirmState {
+  FirmParams params;
+  bool is_startup = false;
+  bool alive = true;              ///< startup slots: in use
+  double pay_base = 0.0;          ///< pay(q) = pay_base * q^beta (before dispersion)
+  double appeal = 0.0;            ///< founder appeal A
+  // Exact counts.
+  std::int64_t headcount = 0;
+  std::int64_t top = 0;
+  std::int64_t published = 0;
+  std::int64_t payroll = 0;       ///< sum of salaries rounded to whole dollars
+  std::int64_t initial_headcount = 0;
+  std::int64_t initial_payroll = 0;
+  // Teams.
+  TeamId team_begin = 0;
+  std::uint32_t team_count = 0;
+  // Reactive raises: covered departures per tick in a ring over the window.
+  std::vector<std::uint32_t> covered_departures;
+  std::int64_t cooldown_until = 0;
+  // Startups.
+  std::uint32_t serial = 0;       ///< 1, 2, ... in founding order; 0 for named firms
+  std::int64_t founded_tick = 0;
+  ResearcherId founder = 0;
+  std::vector<ResearcherId> members;  ///< everyone who joined; pruned lazily
+  FirmTickCounters tick;
+  FirmTickCounters total;
+};
+
+/// A recruiting campaign in progress (MODEL.md phase 2).
+struct Campaign {
+  FirmId firm = kNoFirm;    ///< recruiter
+  FirmId target = kNoFirm;  ///< firm whose best people are targeted
+  float skill_threshold = 0.0F;  ///< targeted: employed at target with skill >= threshold
+  double multiplier = 1.0;
+  double appeal_boost = 0.0;
+  std::int64_t end_tick = 0;  ///< last tick it runs
+};
+
+/// An accepted offer that starts after the hiring lag.
+struct PendingHire {
+  ResearcherId id = 0;
+  FirmId firm = kNoFirm;
+  std::uint32_t firm_serial = 0;  ///< for startups: the offer dies with the startup
+  float salary = 0.0F;
+  Tick due = 0;
+};
+
+}  // namespace talentsim
