@@ -1,0 +1,304 @@
+#include "rules.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
+
+#include "talentsim/core/text.hpp"
+#include "talentsim/model/settings.hpp"
+
+namespace talentsim::scenario_internal {
+namespace {
+
+std::string indexed(std::string_view list, std::size_t index) {
+  return std::string(list) + "[" + std::to_string(index) + "]";
+}
+
+/// A sum or size for a message: rounding noise hidden, unlike format_double.
+std::string rounded(double x, int digits = 10) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return buf;
+}
+
+/// 0 when the system does not say.
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 0.0;
+  return static_cast<double>(pages) * static_cast<double>(page_size);
+}
+
+/// Throws ScenarioErrors at the position `locate` gives for a canonical path.
+class Reporter {
+ public:
+  explicit Reporter(const Locator& locate) : locate_(locate) {}
+
+  [[noreturn]] void fail(std::string_view canonical, std::string display, std::string problem,
+                         std::string suggestion = {}) const {
+    throw ScenarioError(locate_(canonical), std::move(display), std::move(problem),
+                        std::move(suggestion));
+  }
+  /// For errors whose display path is the canonical one.
+  [[noreturn]] void fail(const std::string& path, std::string problem,
+                         std::string suggestion = {}) const {
+    fail(path, path, std::move(problem), std::move(suggestion));
+  }
+
+ private:
+  const Locator& locate_;
+};
+
+/// Checks each field of an already built struct against its range or rule.
+class CheckVisitor {
+ public:
+  CheckVisitor(const Reporter& report, std::string display, std::string canonical)
+      : report_(report), display_(std::move(display)), canonical_(std::move(canonical)) {}
+
+  void number(std::string_view key, double& x, Range range, std::string_view /*doc*/,
+              Need /*need*/ = Need::kOptional) {
+    check(key, number_problem(x, range, format_double(x)));
+  }
+  void optional_number(std::string_view key, std::optional<double>& x, Range range,
+                       std::string_view /*doc*/) {
+    if (x) check(key, number_problem(*x, range, format_double(*x)));
+  }
+  template <class Int>
+  void integer(std::string_view key, Int& x, IntRange range, std::string_view /*doc*/,
+               Need /*need*/ = Need::kOptional) {
+    const auto value = static_cast<std::int64_t>(x);
+    check(key, integer_problem(value, range, std::to_string(value)));
+  }
+  void seed(std::string_view /*key*/, std::uint64_t& /*x*/, std::string_view /*doc*/) {}
+  void boolean(std::string_view /*key*/, bool& /*x*/, std::string_view /*doc*/) {}
+  void text(std::string_view key, std::string& x, TextRule rule, std::string_view /*doc*/,
+            Need /*need*/ = Need::kOptional) {
+    check(key, text_problem(x, rule));
+  }
+  template <class E, std::size_t N>
+  void enumeration(std::string_view key, E& x,
+                   const std::array<std::pair<E, std::string_view>, N>& names,
+                   std::string_view /*doc*/) {
+    const bool known = std::any_of(names.begin(), names.end(),
+                                   [x](const auto& entry) { return entry.first == x; });
+    if (!known)
+      check(key, expected_enum(names) + ", got " + std::to_string(static_cast<int>(x)));
+  }
+  template <class T>
+  void section(std::string_view key, T& sub, std::string_view /*doc*/) {
+    CheckVisitor inner(report_, join_key(display_, key), join_key(canonical_, key));
+    visit_fields(inner, sub);
+  }
+  // Settings are checked against the firm or market they change, in check_event.
+  void settings(std::string_view /*key*/, std::vector<Setting>& /*x*/, std::string_view /*doc*/) {
+  }
+
+ private:
+  void check(std::string_view key, const std::optional<std::string>& problem) const {
+    if (problem) report_.fail(join_key(canonical_, key), join_key(display_, key), *problem);
+  }
+
+  const Reporter& report_;
+  std::string display_;
+  std::string canonical_;
+};
+
+class Checker {
+ public:
+  Checker(const Scenario& scenario, const Locator& locate) : s_(scenario), report_(locate) {}
+
+  void run() {
+    CheckVisitor top(report_, "", "");
+    visit_fields(top, s_);
+    check_firms();
+    check_headcount_shares();
+    check_recruiting_shares();
+    check_offer_wages();
+    check_capacity();
+    for (std::size_t i = 0; i < s_.events.size(); ++i) check_event(i);
+  }
+
+ private:
+  void check_firms() {
+    if (s_.firms.empty()) report_.fail("firms", "a scenario needs at least one firm");
+    if (s_.firms.size() > static_cast<std::size_t>(kMaxNamedFirms))
+      report_.fail("firms", "has " + std::to_string(s_.firms.size()) + " firms; at most " +
+                                std::to_string(kMaxNamedFirms) + " are allowed");
+    for (std::size_t i = 0; i < s_.firms.size(); ++i) {
+      FirmParams& firm = s_.firms[i];
+      CheckVisitor fields(report_, firm_key_path(firm.id, i), indexed("firms", i));
+      visit_fields(fields, firm);
+      // A reserved or repeated id does not name one firm, so these use the index.
+      const std::string id_path = indexed("firms", i) + ".id";
+      if (std::find(kReservedFirmIds.begin(), kReservedFirmIds.end(), firm.id) !=
+          kReservedFirmIds.end())
+        report_.fail(id_path, "'" + firm.id +
+                                  "' is reserved for a place researchers can be; choose "
+                                  "another id");
+      const auto [it, inserted] = firm_index_.emplace(firm.id, i);
+      if (!inserted)
+        report_.fail(id_path, "duplicate firm id '" + firm.id + "' (also " +
+                                  indexed("firms", it->second) + ")");
+      ids_.push_back(firm.id);
+    }
+  }
+
+  void check_headcount_shares() const {
+    double sum = 0.0;
+    for (const auto& firm : s_.firms) sum += firm.headcount_share;
+    if (std::abs(sum - 1.0) > kShareTolerance)
+      report_.fail("firms", "headcount_share over the firms sums to " + rounded(sum) +
+                                "; it must sum to 1");
+  }
+
+  void check_recruiting_shares() const {
+    const auto gives = [](const FirmParams& f) { return f.recruiting.share.has_value(); };
+    const auto given = std::count_if(s_.firms.begin(), s_.firms.end(), gives);
+    if (given == 0) return;  // load_scenario fills them in from the headcount shares
+    const FirmParams& first = s_.firms.front();
+    for (std::size_t i = 1; i < s_.firms.size(); ++i) {
+      const FirmParams& firm = s_.firms[i];
+      if (gives(firm) == gives(first)) continue;
+      report_.fail(indexed("firms", i) + ".recruiting.share",
+                   firm_key_path(firm.id, i) + ".recruiting.share",
+                   std::string(gives(firm) ? "is given here but not for firm '"
+                                           : "is missing here but given for firm '") +
+                       first.id + "'; give recruiting.share for every firm or for none");
+    }
+    const double startups = startup_recruiting_share(s_);
+    double sum = startups;
+    for (const auto& firm : s_.firms) sum += *firm.recruiting.share;
+    if (std::abs(sum - 1.0) > kShareTolerance)
+      report_.fail("firms", "recruiting.share over the firms" +
+                                (startups > 0.0 ? " plus " + rounded(startups) + " for startups"
+                                                : std::string()) +
+                                " sums to " + rounded(sum) + "; it must sum to 1");
+  }
+
+  void check_offer_wages() const {
+    const OfferWageParams& wages = s_.market.offer_wages;
+    if (wages.source == WageSource::kUniform && !(wages.min < wages.max))
+      report_.fail("market.offer_wages.max",
+                   "must be greater than market.offer_wages.min (" + format_double(wages.min) +
+                       ") when source is uniform, got " + format_double(wages.max));
+  }
+
+  void check_capacity() const {
+    const std::int64_t employers =
+        s_.startups.max_alive + static_cast<std::int64_t>(s_.firms.size());
+    if (employers > kMaxEmployers)
+      report_.fail("startups.max_alive", "plus the " + std::to_string(s_.firms.size()) +
+                                             " firms makes " + std::to_string(employers) +
+                                             " employers; at most " +
+                                             std::to_string(kMaxEmployers) + " fit");
+    const double needed = static_cast<double>(s_.population.researchers) * kBytesPerResearcher;
+    const double available = physical_memory_bytes();
+    constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+    if (available > 0.0 && needed > kMaxMemoryShare * available)
+      report_.fail("population.researchers",
+                   "needs " + rounded(needed / kGiB, 3) + " GiB but this machine has " +
+                       rounded(available / kGiB, 3) + " GiB (a run may use " +
+                       rounded(kMaxMemoryShare * 100.0) + "% of it)");
+  }
+
+  void check_event(std::size_t i) {
+    Event& event = s_.events[i];
+    const std::string path = indexed("events", i);
+    CheckVisitor fields(report_, path, path);
+    visit_fields(fields, event);
+    if (event.week > s_.ticks)
+      report_.fail(path + ".week", "week " + std::to_string(event.week) +
+                                       " is after the end of the run (ticks: " +
+                                       std::to_string(s_.ticks) + ")");
+    if (event.type == EventType::kMarket) {
+      Scenario changed = s_;
+      check_settings(path, event.settings,
+                     [&changed](const Setting& s) { apply_market_setting(changed, s); });
+      return;
+    }
+    const std::size_t firm = known_firm(path + ".firm", event.firm);
+    if (event.type == EventType::kCampaign) {
+      known_firm(path + ".target", event.target);
+      if (event.target == event.firm)
+        report_.fail(path + ".target", "a campaign must target another firm than '" +
+                                           event.firm + "', the recruiting firm");
+    }
+    if (event.type == EventType::kPolicy) {
+      FirmParams changed = s_.firms[firm];
+      check_settings(path, event.settings,
+                     [&changed](const Setting& s) { apply_firm_setting(changed, s); });
+    }
+  }
+
+  /// Applies each setting to a copy, as the event will at run time.
+  template <class Apply>
+  void check_settings(const std::string& event_path, const std::vector<Setting>& settings,
+                      const Apply& apply) const {
+    for (const Setting& setting : settings) {
+      try {
+        apply(setting);
+      } catch (const ScenarioError& e) {
+        report_.fail(event_path + ".set." + setting.key, e.problem(), e.suggestion());
+      }
+    }
+  }
+
+  std::size_t known_firm(const std::string& path, const std::string& id) const {
+    const auto it = firm_index_.find(id);
+    if (it == firm_index_.end())
+      report_.fail(path, "unknown firm '" + id + "'", closest_match(id, ids_));
+    return it->second;
+  }
+
+  Scenario s_;  // a copy: visit_fields takes non-const references
+  Reporter report_;
+  std::unordered_map<std::string, std::size_t> firm_index_;
+  std::vector<std::string> ids_;
+};
+
+}  // namespace
+
+std::optional<std::string> number_problem(double x, const Range& range, std::string_view shown) {
+  if (!std::isfinite(x)) return "must be a finite number, got " + std::string(shown);
+  if (!range.contains(x)) return "must be " + describe(range) + ", got " + std::string(shown);
+  return std::nullopt;
+}
+
+std::optional<std::string> integer_problem(std::int64_t x, const IntRange& range,
+                                           std::string_view shown) {
+  if (!range.contains(x)) return "must be " + describe(range) + ", got " + std::string(shown);
+  return std::nullopt;
+}
+
+std::optional<std::string> text_problem(std::string_view text, TextRule rule) {
+  if (rule == TextRule::kIdentifier && !is_identifier(text))
+    return "expected an identifier ([a-z][a-z0-9_]*, at most 64 characters), got '" +
+           std::string(text) + "'";
+  return std::nullopt;
+}
+
+std::string firm_key_path(std::string_view id, std::size_t index) {
+  return is_identifier(id) ? "firms." + std::string(id) : indexed("firms", index);
+}
+
+double startup_recruiting_share(const Scenario& scenario) {
+  return scenario.startups.enabled ? scenario.startups.recruiting_share : 0.0;
+}
+
+void resolve_recruiting_shares(Scenario& scenario) {
+  const bool any_given = std::any_of(scenario.firms.begin(), scenario.firms.end(),
+                                     [](const auto& f) { return f.recruiting.share.has_value(); });
+  if (any_given) return;
+  const double left = 1.0 - startup_recruiting_share(scenario);
+  for (auto& firm : scenario.firms) firm.recruiting.share = firm.headcount_share * left;
+}
+
+void check_scenario(const Scenario& scenario, const Locator& locate) {
+  Checker(scenario, locate).run();
+}
+
+}  // namespace talentsim::scenario_internal
