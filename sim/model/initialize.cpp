@@ -139,6 +139,10 @@ void Simulation::draw_population() {
   const double sigma = pop.skill_sigma;
   const std::uint64_t seed = scenario_.seed;
   const auto& wb = scenario_.wellbeing;
+  const auto& offers = scenario_.market.offer_wages;
+  const bool uniform_wages = offers.source == WageSource::kUniform;
+  const double offer_min = offers.min;
+  const double offer_max = offers.max;
   for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
     // The firm of row b, then advance as rows cross block boundaries.
     std::size_t firm = static_cast<std::size_t>(
@@ -167,7 +171,11 @@ void Simulation::draw_population() {
       people_.burnout[i] = static_cast<float>(b0);
       people_.faith[i] =
           static_cast<float>(is_employed ? scenario_.firms[firm].faith_baseline : 0.5);
-      if (is_employed) {
+      if (is_employed && uniform_wages) {
+        // Wage posting (Burdett-Mortensen): starting wages come from the offer distribution.
+        RandomStream rz(seed, id, 0, Purpose::kInitSalary);
+        people_.salary[i] = static_cast<float>(offer_min + (offer_max - offer_min) * rz.uniform());
+      } else if (is_employed) {
         // Unscaled pay q^beta exp(sigma z); calibrate_pay() scales it to the firm's median.
         const auto& pay = scenario_.firms[firm].pay;
         RandomStream rz(seed, id, 0, Purpose::kInitSalary);
@@ -206,11 +214,14 @@ void Simulation::calibrate_pay() {
   const auto medians = grouped_medians(
       n, named_, FloatBins{-32, 32, 6}, [&](std::size_t i) { return std::size_t{people_.employer[i]}; },
       [&](std::size_t i) { return people_.salary[i]; });
+  // Under wage posting the starting wages are already in dollars; the pay policy
+  // then only matters for counter-offer ceilings.
+  const bool posted = scenario_.market.offer_wages.source == WageSource::kUniform;
   std::vector<double> scale(named_, 1.0);
   for (std::size_t j = 0; j < named_; ++j) {
     const double target = firms_[j].params.pay.median;
-    scale[j] = medians[j] > 0.0 ? target / medians[j] : target;
-    firms_[j].pay_base = scale[j];
+    scale[j] = posted ? 1.0 : (medians[j] > 0.0 ? target / medians[j] : target);
+    firms_[j].pay_base = posted ? target : scale[j];
   }
   tbb::enumerable_thread_specific<std::vector<std::int64_t>> payroll(
       [this] { return std::vector<std::int64_t>(4 * named_, 0); });
