@@ -20,6 +20,7 @@
 #include "talentsim/core/error.hpp"
 #include "talentsim/core/parallel.hpp"
 #include "talentsim/core/rng.hpp"
+#include "talentsim/model/choice.hpp"
 #include "talentsim/model/order_statistics.hpp"
 #include "talentsim/model/settings.hpp"
 #include "workspace.hpp"
@@ -320,23 +321,16 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     o.value = alpha * log_pay(ind.income) + ind.value - leave_cost;
   }
 
-  // Random utility: add tau x Gumbel shocks in option order (an added option never
-  // changes the shocks of the options before it), then the best wins; ties stay.
+  // Random utility (choice.hpp): taste shocks in option order, then the best wins.
+  std::array<double, kMaxOptions> values{};
+  for (std::size_t k = 0; k < n; ++k) values[k] = opts[k].value;
+  const std::span<double> v(values.data(), n);
   if (ch.noise > 0.0) {
     RandomStream noise(seed, id, t, Purpose::kChoiceNoise);
-    for (std::size_t k = 0; k < n; ++k) opts[k].value += ch.noise * noise.gumbel();
+    add_taste_shocks(v, ch.noise, noise);
   }
-  const auto best_of = [&](std::size_t skip) {
-    std::size_t best = 0;
-    double best_value = skip == 0 ? -std::numeric_limits<double>::infinity() : opts[0].value;
-    for (std::size_t k = 1; k < n; ++k)
-      if (k != skip && opts[k].value > best_value) {
-        best = k;
-        best_value = opts[k].value;
-      }
-    return best;
-  };
-  std::size_t chosen = best_of(n);  // skip nothing
+  for (std::size_t k = 0; k < n; ++k) opts[k].value = values[k];
+  std::size_t chosen = best_option(v, n);
 
   Decision d;
   d.id = id;
@@ -364,8 +358,11 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
         const double base_rival = opts[chosen].value - alpha * log_pay(w);
         const double best_e = base_stay + alpha * log_pay(cap_e);
         const double best_j = base_rival + alpha * log_pay(cap_j);
-        const std::size_t alt = best_of(chosen);  // best option besides stay and the rival
-        const double v_alt = alt == 0 ? -std::numeric_limits<double>::infinity() : opts[alt].value;
+        // The researcher's best option besides staying and this rival.
+        std::size_t alt = n;
+        for (std::size_t k = 1; k < n; ++k)
+          if (k != chosen && (alt == n || opts[k].value > opts[alt].value)) alt = k;
+        const double v_alt = alt == n ? -std::numeric_limits<double>::infinity() : opts[alt].value;
         if (std::max(best_e, best_j) < v_alt) {
           chosen = alt;  // neither can match the researcher's other option
         } else if (best_e >= best_j) {

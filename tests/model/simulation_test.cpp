@@ -1,0 +1,293 @@
+#include "talentsim/model/simulation.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "test_scenarios.hpp"
+
+namespace talentsim {
+namespace {
+
+using testing::everything;
+
+/// Every count the engine keeps incrementally, recomputed from the columns.
+void expect_conserved(const Simulation& sim) {
+  const auto& p = sim.researchers();
+  const auto firms = sim.firms();
+  const auto teams = sim.teams();
+  const std::size_t n = p.size();
+  std::vector<std::int64_t> head(firms.size(), 0), top(firms.size(), 0), pub(firms.size(), 0),
+      payroll(firms.size(), 0);
+  std::vector<std::int64_t> team_size(teams.size(), 0);
+  std::int64_t employed = 0, independent = 0, pending = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const FirmId f = p.employer[i];
+    if (p.flags[i] & flag::kPending) ++pending;
+    if (f == kNoFirm) {
+      ASSERT_EQ(p.team[i], kNoTeam) << "researcher " << i;
+      independent += (p.flags[i] & flag::kIndependent) != 0;
+      continue;
+    }
+    ASSERT_LT(f, firms.size());
+    ASSERT_TRUE(firms[f].alive) << "researcher " << i << " works at a dead startup";
+    ASSERT_EQ(p.flags[i] & flag::kIndependent, 0);
+    const TeamId t = p.team[i];
+    ASSERT_GE(t, firms[f].team_begin);
+    ASSERT_LT(t, firms[f].team_begin + firms[f].team_count);
+    ++team_size[t];
+    ++employed;
+    ++head[f];
+    top[f] += (p.flags[i] & flag::kTop) != 0;
+    pub[f] += (p.flags[i] & flag::kPublished) != 0;
+    payroll[f] += std::llround(p.salary[i]);
+  }
+  for (std::size_t f = 0; f < firms.size(); ++f) {
+    EXPECT_EQ(firms[f].headcount, head[f]) << "firm " << f;
+    EXPECT_EQ(firms[f].top, top[f]) << "firm " << f;
+    EXPECT_EQ(firms[f].published, pub[f]) << "firm " << f;
+    EXPECT_EQ(firms[f].payroll, payroll[f]) << "firm " << f;
+  }
+  for (std::size_t t = 0; t < teams.size(); ++t)
+    ASSERT_EQ(teams[t].size, static_cast<std::uint32_t>(team_size[t])) << "team " << t;
+  const auto& r = sim.last_report();
+  std::int64_t group_total = 0;
+  for (const auto& g : r.groups) group_total += g.headcount;
+  EXPECT_EQ(group_total, employed);
+  EXPECT_EQ(r.market.employed, employed);
+  EXPECT_EQ(r.market.employed + r.market.between_jobs, static_cast<std::int64_t>(n));
+  EXPECT_EQ(r.market.independent, independent);
+  EXPECT_EQ(static_cast<std::int64_t>(sim.pending_hire_count()), pending);
+}
+
+// MODEL.md V5: researchers are never lost or duplicated; flow-matrix row sums
+// equal departures; headcounts equal the sum over researchers -- every tick, with
+// every mechanism on.
+TEST(Conservation, HoldsEveryTickWithEveryMechanism) {
+  Simulation sim(everything());
+  const std::size_t named = sim.named_firm_count();
+  const std::size_t groups = named + 1;
+  std::vector<std::int64_t> departures(groups, 0), hires(groups, 0), to_between(groups, 0),
+      to_startup(groups, 0), to_independent(groups, 0);
+  std::int64_t founded = 0, failed = 0, counters = 0, raises = 0, rejected = 0;
+  expect_conserved(sim);
+  for (std::int64_t t = 0; t < sim.scenario().ticks; ++t) {
+    sim.step();
+    expect_conserved(sim);
+    if (HasFatalFailure()) return;
+    const auto& r = sim.last_report();
+    for (std::size_t g = 0; g < groups; ++g) {
+      departures[g] += r.groups[g].departures;
+      hires[g] += r.groups[g].hires;
+      to_between[g] += r.groups[g].departures_to_between_jobs;
+      to_startup[g] += r.groups[g].departures_to_startup;
+      to_independent[g] += r.groups[g].departures_to_independent;
+      counters += r.groups[g].counteroffers;
+      raises += r.groups[g].reactive_raises;
+      rejected += r.groups[g].rejected_by_limits;
+      EXPECT_EQ(r.groups[g].departures,
+                r.groups[g].departures_to_firm + r.groups[g].departures_to_startup +
+                    r.groups[g].departures_to_independent +
+                    r.groups[g].departures_to_between_jobs);
+    }
+    founded += r.market.startups_founded;
+    failed += r.market.startups_failed;
+  }
+  // Flows: rows are departures, columns are hires, by destination.
+  const FlowMatrix& flows = sim.flows();
+  const std::size_t places = flows.places.size();
+  ASSERT_EQ(places, named + 3);
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::int64_t row = 0, col = 0;
+    for (std::size_t b = 0; b < places; ++b) row += flows.at(g, b);
+    for (std::size_t a = 0; a < places; ++a) col += flows.at(a, g);
+    // A move between two startups is a departure and a hire of the startups group.
+    EXPECT_EQ(row, departures[g]) << flows.places[g];
+    EXPECT_EQ(col, hires[g]) << flows.places[g];
+    EXPECT_EQ(flows.at(g, named + 2), to_between[g]) << flows.places[g];
+    EXPECT_EQ(flows.at(g, named), to_startup[g]) << flows.places[g];
+    EXPECT_EQ(flows.at(g, named + 1), to_independent[g]) << flows.places[g];
+  }
+  // The scenario must actually exercise what it claims to.
+  EXPECT_GT(founded, 0);
+  EXPECT_GT(failed, 0);
+  EXPECT_GT(counters, 0);
+  EXPECT_GT(raises, 0);
+  EXPECT_GT(rejected, 0);
+  EXPECT_GT(flows.at(named + 1, 0) + flows.at(0, named + 1), 0);  // independence, both ways
+}
+
+// Same scenario and seed: the same state and the same reports for any thread count.
+TEST(Determinism, SameStateAndReportsForOneTwoAndFourThreads) {
+  std::vector<std::vector<std::uint64_t>> hashes;
+  std::vector<std::vector<double>> reports;
+  for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    Simulation sim(everything({"ticks=40"}));
+    std::vector<std::uint64_t> h{sim.state_hash()};
+    std::vector<double> rep;
+    for (int t = 0; t < 40; ++t) {
+      sim.step();
+      h.push_back(sim.state_hash());
+      for (const auto& g : sim.last_report().groups) {
+        rep.push_back(g.mean_salary);
+        rep.push_back(g.median_salary);
+        rep.push_back(g.mean_burnout);
+        rep.push_back(g.mean_faith);
+        rep.push_back(static_cast<double>(g.headcount));
+      }
+      rep.push_back(sim.last_report().market.top_talent_hhi);
+    }
+    hashes.push_back(h);
+    reports.push_back(rep);
+  }
+  EXPECT_EQ(hashes[0], hashes[1]);
+  EXPECT_EQ(hashes[0], hashes[2]);
+  EXPECT_EQ(reports[0], reports[1]);  // bit-for-bit equal doubles
+  EXPECT_EQ(reports[0], reports[2]);
+}
+
+TEST(Determinism, DifferentSeedsDiffer) {
+  Simulation a(everything({"ticks=5"}));
+  Simulation b(everything({"ticks=5", "seed=4243"}));
+  for (int t = 0; t < 5; ++t) {
+    a.step();
+    b.step();
+  }
+  EXPECT_NE(a.state_hash(), b.state_hash());
+}
+
+TEST(Initialisation, MediansMatchTheScenarioAndSharesAreExact) {
+  Simulation sim(everything());
+  const TickReport r = sim.initial_report();
+  const auto& firms = sim.scenario().firms;
+  for (std::size_t j = 0; j < firms.size(); ++j) {
+    // Base pay is calibrated on the drawn staff, so the median is exact up to float rounding.
+    EXPECT_NEAR(r.groups[j].median_salary, firms[j].pay.median, 0.05 * 1e-3 * firms[j].pay.median)
+        << firms[j].id;
+  }
+  const std::int64_t n = sim.scenario().population.researchers;
+  EXPECT_EQ(r.market.between_jobs, std::llround(0.05 * static_cast<double>(n)));
+  std::int64_t top = 0, pub = 0;
+  for (const auto f : sim.researchers().flags) {
+    top += (f & flag::kTop) != 0;
+    pub += (f & flag::kPublished) != 0;
+  }
+  EXPECT_EQ(top, std::llround(0.05 * static_cast<double>(n)));  // top_share default 5%
+  EXPECT_EQ(pub, std::llround(0.10 * static_cast<double>(n)));  // published_share default 10%
+}
+
+// --- Mechanisms --------------------------------------------------------------
+
+/// Runs a scenario and returns its reports.
+std::vector<TickReport> run(const Scenario& s) {
+  Simulation sim(s);
+  std::vector<TickReport> out;
+  for (std::int64_t t = 0; t < s.ticks; ++t) {
+    sim.step();
+    out.push_back(sim.last_report());
+  }
+  return out;
+}
+
+TEST(Mechanisms, HiringLagDelaysEveryStart) {
+  // Tesla's offers start 2 weeks after acceptance (it becomes interview-free never).
+  const auto reports = run(everything({"ticks=10", "events=[]"}));
+  EXPECT_EQ(reports[0].groups[2].hires, 0);
+  EXPECT_EQ(reports[1].groups[2].hires, 0);
+  EXPECT_GT(reports[2].groups[2].hires, 0);
+  EXPECT_GT(reports[0].market.pending_hires, 0);
+}
+
+TEST(Mechanisms, InterviewFreeOffersCannotBeCountered) {
+  // Meta counters everyone; when every rival hires interview-free it never gets the chance.
+  auto lagged = everything({"ticks=12", "events=[]"});
+  auto free = everything({"ticks=12", "events=[]", "firms.tesla.hiring.interview_free=true",
+                          "firms.academia.hiring.interview_free=true"});
+  std::int64_t countered_lagged = 0, countered_free = 0;
+  for (const auto& r : run(lagged)) countered_lagged += r.groups[0].counteroffers;
+  for (const auto& r : run(free)) countered_free += r.groups[0].counteroffers;
+  EXPECT_GT(countered_lagged, 0);
+  EXPECT_EQ(countered_free, 0);
+}
+
+TEST(Mechanisms, HeadcountCapIsNeverExceeded) {
+  Simulation sim(everything());
+  const auto cap =
+      static_cast<std::int64_t>(std::floor(1.02 * static_cast<double>(sim.firms()[1].initial_headcount)));
+  std::int64_t rejected = 0;
+  for (int t = 0; t < 60; ++t) {
+    sim.step();
+    EXPECT_LE(sim.firms()[1].headcount, cap) << "tick " << t + 1;
+    rejected += sim.last_report().groups[1].rejected_by_limits;
+  }
+  EXPECT_GT(rejected, 0) << "the cap should bind in this scenario";
+}
+
+TEST(Mechanisms, CampaignRaisesThePoachingOfTheTargetsTopPeople) {
+  // Common random numbers: the same market with and without Meta's campaign.
+  auto with = everything({"ticks=25"});
+  auto without = everything({"ticks=25", "events=[]"});
+  const auto count_top_loss = [](const Scenario& s) {
+    Simulation sim(s);
+    for (std::int64_t t = 0; t < s.ticks; ++t) sim.step();
+    // DeepMind's top people now at Meta.
+    std::int64_t moved = 0;
+    const auto& p = sim.researchers();
+    for (std::size_t i = 0; i < p.size(); ++i)
+      moved += p.initial_employer[i] == 1 && p.employer[i] == 0 && (p.flags[i] & flag::kTop);
+    return moved;
+  };
+  const auto a = count_top_loss(with);
+  const auto b = count_top_loss(without);
+  EXPECT_GT(a, 2 * b + 20) << "with campaign " << a << ", without " << b;
+}
+
+TEST(Mechanisms, ReactiveRaiseRaisesTopPayAndCoolsDown) {
+  Simulation sim(everything({"ticks=40"}));
+  std::vector<std::int64_t> fired;
+  for (int t = 0; t < 40; ++t) {
+    sim.step();
+    if (sim.last_report().groups[2].reactive_raises > 0) fired.push_back(sim.tick());
+  }
+  ASSERT_FALSE(fired.empty());
+  for (std::size_t k = 1; k < fired.size(); ++k)
+    EXPECT_GT(fired[k] - fired[k - 1], 10) << "cooldown of 10 weeks";
+}
+
+TEST(Mechanisms, SeparationsAloneEmptyFirmsGeometrically) {
+  // Only exogenous separations: employment after T weeks is binomial with
+  // p = exp(-delta T dt) per initially employed researcher.
+  auto s = everything({"ticks=52", "events=[]", "market.offer_rate_employed=0",
+                       "market.offer_rate_between_jobs=0", "startups.enabled=false",
+                       "independent.consider_rate=0", "market.separation_rate=0.5",
+                       "population.between_jobs_share=0"});
+  const auto reports = run(s);
+  const double n = 30000;
+  const double keep = std::exp(-0.5 * 52.0 / 52.0);
+  const double expected = n * keep;
+  const double sd = std::sqrt(n * keep * (1 - keep));  // about 84
+  EXPECT_NEAR(static_cast<double>(reports.back().market.employed), expected, 5 * sd);
+}
+
+TEST(Mechanisms, StartupsRecruitTheirFoundersFormerTeams) {
+  auto s = everything({"ticks=40", "events=[]"});
+  Simulation sim(s);
+  std::int64_t founded = 0;
+  for (int t = 0; t < 40; ++t) {
+    sim.step();
+    founded += sim.last_report().market.startups_founded;
+  }
+  const auto& flows = sim.flows();
+  const std::size_t startup = sim.named_firm_count();
+  std::int64_t joined = 0;
+  for (std::size_t a = 0; a < flows.places.size(); ++a) joined += flows.at(a, startup);
+  ASSERT_GT(founded, 0);
+  EXPECT_GT(joined, 2 * founded) << "startups hire beyond their founders";
+}
+
+}  // namespace
+}  // namespace talentsim
