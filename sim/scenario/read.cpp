@@ -28,17 +28,22 @@ NodePtr make_node(NodeKind kind, const std::shared_ptr<const std::string>& sourc
   return node;
 }
 
+[[noreturn]] void reject(const Node& node, const std::string& path, std::string_view expected) {
+  fail_at(node, path, std::string(expected) + ", got " + describe_node(node));
+}
+
 void expect_kind(const Node& node, NodeKind kind, const std::string& path) {
-  if (node.kind == kind) return;
-  fail_at(node, path,
-          std::string(kind == NodeKind::kMap ? "expected a map of keys" : "expected a list") +
-              ", got " + describe_node(node));
+  if (node.kind != kind)
+    reject(node, path, kind == NodeKind::kMap ? "expected a map of keys" : "expected a list");
+}
+
+void expect_text_key(const Node& key, const std::string& map_path) {
+  if (key.kind != NodeKind::kScalar) reject(key, map_path, "a key must be plain text");
 }
 
 const std::string& scalar_text(const Node& node, const std::string& path,
                                std::string_view expected) {
-  if (node.kind != NodeKind::kScalar)
-    fail_at(node, path, std::string(expected) + ", got " + describe_node(node));
+  if (node.kind != NodeKind::kScalar) reject(node, path, expected);
   return node.text;
 }
 
@@ -52,10 +57,10 @@ std::string duplicate_problem(const std::string& key, const Node& first) {
 void check_keys(const Node& map, const std::string& path) {
   std::unordered_map<std::string_view, const Node*> seen;
   for (const auto& [key, value] : map.entries) {
-    if (key->kind != NodeKind::kScalar)
-      fail_at(*key, path, "a key must be plain text, got " + describe_node(*key));
+    expect_text_key(*key, path);
     const auto [it, inserted] = seen.emplace(key->text, key.get());
-    if (!inserted) fail_at(*key, join_key(path, key->text), duplicate_problem(key->text, *it->second));
+    if (!inserted)
+      fail_at(*key, join_key(path, key->text), duplicate_problem(key->text, *it->second));
   }
 }
 
@@ -77,9 +82,10 @@ std::optional<std::uint64_t> unsigned_value(std::string_view text) {
 }
 
 double read_number(const Node& node, const std::string& path, const Range& range) {
-  const std::string& text = scalar_text(node, path, "expected a number");
+  constexpr std::string_view kExpected = "expected a finite number";
+  const std::string& text = scalar_text(node, path, kExpected);
   const auto x = parse_double(text);
-  if (!x) fail_at(node, path, "expected a finite number, got '" + text + "'");
+  if (!x) reject(node, path, kExpected);
   if (const auto problem = number_problem(*x, range, text)) fail_at(node, path, *problem);
   return *x;
 }
@@ -89,9 +95,7 @@ void flatten_settings(const Node& map, const std::string& path, const std::strin
                       std::unordered_map<std::string, const Node*>& first_key) {
   expect_kind(map, NodeKind::kMap, join_key(path, prefix));
   for (const auto& [key_node, value] : map.entries) {
-    if (key_node->kind != NodeKind::kScalar)
-      fail_at(*key_node, join_key(path, prefix),
-              "a key must be plain text, got " + describe_node(*key_node));
+    expect_text_key(*key_node, join_key(path, prefix));
     const std::string key = join_key(prefix, key_node->text);
     const std::string full = join_key(path, key);
     if (value->kind == NodeKind::kMap) {
@@ -136,29 +140,29 @@ class ReadVisitor {
     const Node* node = claim(key, need);
     if (node == nullptr) return;
     const std::string path = key_path(key);
-    const std::string& text = scalar_text(*node, path, "expected an integer");
+    constexpr std::string_view kExpected = "expected an integer";
+    const std::string& text = scalar_text(*node, path, kExpected);
     const auto value = integral_value(text);
-    if (!value) fail_at(*node, path, "expected an integer, got '" + text + "'");
+    if (!value) reject(*node, path, kExpected);
     if (const auto problem = integer_problem(*value, range, text)) fail_at(*node, path, *problem);
     x = static_cast<Int>(*value);
   }
   void seed(std::string_view key, std::uint64_t& x, std::string_view /*doc*/) {
     const Node* node = claim(key);
     if (node == nullptr) return;
+    constexpr std::string_view kExpected = "expected an integer in [0, 2^64-1]";
     const std::string path = key_path(key);
-    const std::string& text = scalar_text(*node, path, "expected an unsigned integer");
-    const auto value = unsigned_value(text);
-    if (!value)
-      fail_at(*node, path, "expected an integer in [0, 2^64-1], got '" + text + "'");
+    const auto value = unsigned_value(scalar_text(*node, path, kExpected));
+    if (!value) reject(*node, path, kExpected);
     x = *value;
   }
   void boolean(std::string_view key, bool& x, std::string_view /*doc*/) {
     const Node* node = claim(key);
     if (node == nullptr) return;
+    constexpr std::string_view kExpected = "expected true or false";
     const std::string path = key_path(key);
-    const std::string& text = scalar_text(*node, path, "expected true or false");
-    const auto value = parse_bool(text);
-    if (!value) fail_at(*node, path, "expected true or false, got '" + text + "'");
+    const auto value = parse_bool(scalar_text(*node, path, kExpected));
+    if (!value) reject(*node, path, kExpected);
     x = *value;
   }
   void text(std::string_view key, std::string& x, TextRule rule, std::string_view /*doc*/,
@@ -188,7 +192,7 @@ class ReadVisitor {
       }
       options.emplace_back(name);
     }
-    fail_at(*node, path, expected + ", got '" + value + "'", closest_match(value, options));
+    fail_at(*node, path, expected + ", got " + describe_node(*node), closest_match(value, options));
   }
   template <class T>
   void section(std::string_view key, T& sub, std::string_view /*doc*/) {
@@ -269,8 +273,7 @@ std::vector<Event> read_events(const Node& list, PendingError& missing) {
     const std::string path = "events[" + std::to_string(i) + "]";
     expect_kind(item, NodeKind::kMap, path);
     // The type decides which keys the event has, so it cannot default.
-    if (item.find("type") == nullptr)
-      fail_at(item, path + ".type", "missing required key 'type'");
+    if (item.find("type") == nullptr) fail_at(item, path + ".type", "missing required key 'type'");
     read_map(item, path, events[i], missing);
   }
   return events;
@@ -352,9 +355,8 @@ void apply_override(Node& root, const std::string& argument) {
       }
       path = join_key(path, part);
     } else {
-      throw ScenarioError(flag, path,
-                          "is " + describe_node(*node) + ", not a map, so '" + key +
-                              "' cannot be set");
+      throw ScenarioError(
+          flag, path, "is " + describe_node(*node) + ", not a map, so '" + key + "' cannot be set");
     }
 
     if (i + 1 == parts.size()) {

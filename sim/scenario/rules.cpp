@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
@@ -38,15 +39,16 @@ class Reporter {
  public:
   explicit Reporter(const Locator& locate) : locate_(locate) {}
 
-  [[noreturn]] void fail(std::string_view canonical, std::string display, std::string problem,
-                         std::string suggestion = {}) const {
+  /// `canonical` places the error; `display` is the key path the user reads.
+  [[noreturn]] void fail_as(std::string_view canonical, std::string display, std::string problem,
+                            std::string suggestion = {}) const {
     throw ScenarioError(locate_(canonical), std::move(display), std::move(problem),
                         std::move(suggestion));
   }
   /// For errors whose display path is the canonical one.
   [[noreturn]] void fail(const std::string& path, std::string problem,
                          std::string suggestion = {}) const {
-    fail(path, path, std::move(problem), std::move(suggestion));
+    fail_as(path, path, std::move(problem), std::move(suggestion));
   }
 
  private:
@@ -61,11 +63,11 @@ class CheckVisitor {
 
   void number(std::string_view key, double& x, Range range, std::string_view /*doc*/,
               Need /*need*/ = Need::kOptional) {
-    check(key, number_problem(x, range, format_double(x)));
+    check(key, number_problem(x, range, format_number(x)));
   }
   void optional_number(std::string_view key, std::optional<double>& x, Range range,
                        std::string_view /*doc*/) {
-    if (x) check(key, number_problem(*x, range, format_double(*x)));
+    if (x) check(key, number_problem(*x, range, format_number(*x)));
   }
   template <class Int>
   void integer(std::string_view key, Int& x, IntRange range, std::string_view /*doc*/,
@@ -85,8 +87,7 @@ class CheckVisitor {
                    std::string_view /*doc*/) {
     const bool known = std::any_of(names.begin(), names.end(),
                                    [x](const auto& entry) { return entry.first == x; });
-    if (!known)
-      check(key, expected_enum(names) + ", got " + std::to_string(static_cast<int>(x)));
+    if (!known) check(key, expected_enum(names) + ", got " + std::to_string(static_cast<int>(x)));
   }
   template <class T>
   void section(std::string_view key, T& sub, std::string_view /*doc*/) {
@@ -94,12 +95,11 @@ class CheckVisitor {
     visit_fields(inner, sub);
   }
   // Settings are checked against the firm or market they change, in check_event.
-  void settings(std::string_view /*key*/, std::vector<Setting>& /*x*/, std::string_view /*doc*/) {
-  }
+  void settings(std::string_view /*key*/, std::vector<Setting>& /*x*/, std::string_view /*doc*/) {}
 
  private:
   void check(std::string_view key, const std::optional<std::string>& problem) const {
-    if (problem) report_.fail(join_key(canonical_, key), join_key(display_, key), *problem);
+    if (problem) report_.fail_as(join_key(canonical_, key), join_key(display_, key), *problem);
   }
 
   const Reporter& report_;
@@ -151,8 +151,8 @@ class Checker {
     double sum = 0.0;
     for (const auto& firm : s_.firms) sum += firm.headcount_share;
     if (std::abs(sum - 1.0) > kShareTolerance)
-      report_.fail("firms", "headcount_share over the firms sums to " + rounded(sum) +
-                                "; it must sum to 1");
+      report_.fail("firms",
+                   "headcount_share over the firms sums to " + rounded(sum) + "; it must sum to 1");
   }
 
   void check_recruiting_shares() const {
@@ -163,11 +163,11 @@ class Checker {
     for (std::size_t i = 1; i < s_.firms.size(); ++i) {
       const FirmParams& firm = s_.firms[i];
       if (gives(firm) == gives(first)) continue;
-      report_.fail(indexed("firms", i) + ".recruiting.share",
-                   firm_key_path(firm.id, i) + ".recruiting.share",
-                   std::string(gives(firm) ? "is given here but not for firm '"
-                                           : "is missing here but given for firm '") +
-                       first.id + "'; give recruiting.share for every firm or for none");
+      report_.fail_as(indexed("firms", i) + ".recruiting.share",
+                      firm_key_path(firm.id, i) + ".recruiting.share",
+                      std::string(gives(firm) ? "is given here but not for firm '"
+                                              : "is missing here but given for firm '") +
+                          first.id + "'; give recruiting.share for every firm or for none");
     }
     const double startups = startup_recruiting_share(s_);
     double sum = startups;
@@ -183,8 +183,8 @@ class Checker {
     const OfferWageParams& wages = s_.market.offer_wages;
     if (wages.source == WageSource::kUniform && !(wages.min < wages.max))
       report_.fail("market.offer_wages.max",
-                   "must be greater than market.offer_wages.min (" + format_double(wages.min) +
-                       ") when source is uniform, got " + format_double(wages.max));
+                   "must be greater than market.offer_wages.min (" + format_number(wages.min) +
+                       ") when source is uniform, got " + format_number(wages.max));
   }
 
   void check_capacity() const {
@@ -211,9 +211,9 @@ class Checker {
     CheckVisitor fields(report_, path, path);
     visit_fields(fields, event);
     if (event.week > s_.ticks)
-      report_.fail(path + ".week", "week " + std::to_string(event.week) +
-                                       " is after the end of the run (ticks: " +
-                                       std::to_string(s_.ticks) + ")");
+      report_.fail(path + ".week",
+                   "week " + std::to_string(event.week) +
+                       " is after the end of the run (ticks: " + std::to_string(s_.ticks) + ")");
     if (event.type == EventType::kMarket) {
       Scenario changed = s_;
       check_settings(path, event.settings,
@@ -224,8 +224,8 @@ class Checker {
     if (event.type == EventType::kCampaign) {
       known_firm(path + ".target", event.target);
       if (event.target == event.firm)
-        report_.fail(path + ".target", "a campaign must target another firm than '" +
-                                           event.firm + "', the recruiting firm");
+        report_.fail(path + ".target", "a campaign must target another firm than '" + event.firm +
+                                           "', the recruiting firm");
     }
     if (event.type == EventType::kPolicy) {
       FirmParams changed = s_.firms[firm];
@@ -261,6 +261,17 @@ class Checker {
 };
 
 }  // namespace
+
+std::string format_number(double x) {
+  const double magnitude = std::abs(x);
+  if (x == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15)) {
+    char buffer[64];
+    const auto [end, error] =
+        std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::fixed);
+    if (error == std::errc()) return std::string(buffer, end);
+  }
+  return format_double(x);
+}
 
 std::optional<std::string> number_problem(double x, const Range& range, std::string_view shown) {
   if (!std::isfinite(x)) return "must be a finite number, got " + std::string(shown);

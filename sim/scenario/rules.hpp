@@ -16,8 +16,8 @@
 namespace talentsim::scenario_internal {
 
 /// Firm ids that would clash with places a researcher can be.
-inline constexpr std::array<std::string_view, 4> kReservedFirmIds{
-    "between_jobs", "startup", "startups", "independent"};
+inline constexpr std::array<std::string_view, 4> kReservedFirmIds{"between_jobs", "startup",
+                                                                  "startups", "independent"};
 
 /// Most employers (named firms plus startup slots): employer ids are 16-bit.
 inline constexpr std::int64_t kMaxEmployers = 65000;
@@ -30,6 +30,10 @@ inline constexpr double kMaxMemoryShare = 0.8;
 
 /// How far a sum of shares may be from 1.
 inline constexpr double kShareTolerance = 1e-6;
+
+/// Shortest text that reads back as exactly `x`, like format_double, but in fixed
+/// notation while that stays short: "400000" rather than "4e+05".
+std::string format_number(double x);
 
 /// The problem with a value, if any; `shown` is how the value reads in the message.
 std::optional<std::string> number_problem(double x, const Range& range, std::string_view shown);

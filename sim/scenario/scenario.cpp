@@ -29,8 +29,7 @@ std::string read_scenario_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int error = errno != 0 ? errno : ENOENT;
-    throw ScenarioError({name}, "",
-                        "cannot read file: " + std::generic_category().message(error));
+    throw ScenarioError({name}, "", "cannot read file: " + std::generic_category().message(error));
   }
   std::string text;
   char buffer[1 << 16];

@@ -3,9 +3,7 @@
 #include <yaml-cpp/emittermanip.h>
 #include <yaml-cpp/null.h>
 
-#include <charconv>
-#include <cmath>
-
+#include "rules.hpp"
 #include "talentsim/core/error.hpp"
 #include "talentsim/core/text.hpp"
 #include "talentsim/scenario/scenario.hpp"
@@ -13,21 +11,10 @@
 namespace talentsim {
 namespace {
 
+using scenario_internal::format_number;
+
 constexpr std::string_view kHeader =
     "# Resolved talentsim scenario: every key with its value; run it with talentsim run FILE\n";
-
-/// Shortest text that reads back as exactly `x`, like format_double, but in fixed
-/// notation while that stays short: "400000" rather than "4e+05".
-std::string yaml_number(double x) {
-  const double magnitude = std::abs(x);
-  if (x == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15)) {
-    char buffer[64];
-    const auto [end, error] =
-        std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::fixed);
-    if (error == std::errc()) return std::string(buffer, end);
-  }
-  return format_double(x);
-}
 
 /// Whether YAML tools would read `text`, written plain, as something other than text.
 /// (Our reader would not care; other tools reading the file would.)
@@ -44,12 +31,12 @@ class WriteVisitor {
 
   void number(std::string_view key, double& x, Range /*range*/, std::string_view /*doc*/,
               Need /*need*/ = Need::kOptional) {
-    plain(key, yaml_number(x));
+    plain(key, format_number(x));
   }
   void optional_number(std::string_view key, std::optional<double>& x, Range /*range*/,
                        std::string_view /*doc*/) {
     if (x)
-      plain(key, yaml_number(*x));
+      plain(key, format_number(*x));
     else
       out_ << YAML::Key << std::string(key) << YAML::Value << YAML::Null;
   }

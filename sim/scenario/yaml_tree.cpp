@@ -50,8 +50,8 @@ class TreeBuilder final : public YAML::EventHandler {
     attach(it->second.node, it->second.size);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
-                       YAML::anchor_t anchor, YAML::EmitterStyle::value /*style*/) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
     open(mark, anchor, NodeKind::kSequence);
   }
   void OnSequenceEnd() override { close(); }
@@ -157,9 +157,9 @@ NodePtr parse_yaml(std::string_view text, const std::shared_ptr<const std::strin
     }
   } catch (const YAML::DeepRecursion& e) {
     // Its own message is an unhelpful "bad file".
-    throw ScenarioError(builder.location(e.mark), "",
-                        "YAML syntax error: nested more than " + std::to_string(e.depth()) +
-                            " levels deep");
+    throw ScenarioError(
+        builder.location(e.mark), "",
+        "YAML syntax error: nested more than " + std::to_string(e.depth()) + " levels deep");
   } catch (const YAML::Exception& e) {
     throw ScenarioError(builder.location(e.mark), "", "YAML syntax error: " + e.msg);
   }
@@ -182,10 +182,8 @@ std::string describe_node(const Node& node) {
   return "'" + node.text + "'";
 }
 
-void fail_at(const Node& node, std::string key_path, std::string problem,
-             std::string suggestion) {
-  throw ScenarioError(node.where(), std::move(key_path), std::move(problem),
-                      std::move(suggestion));
+void fail_at(const Node& node, std::string key_path, std::string problem, std::string suggestion) {
+  throw ScenarioError(node.where(), std::move(key_path), std::move(problem), std::move(suggestion));
 }
 
 SourceLocation locate(const Node& root, std::string_view path) {
@@ -194,7 +192,8 @@ SourceLocation locate(const Node& root, std::string_view path) {
     if (path.front() == '.') path.remove_prefix(1);
     if (!path.empty() && path.front() == '[') {
       const std::size_t close = path.find(']');
-      const auto index = parse_uint(path.substr(1, close == std::string_view::npos ? 0 : close - 1));
+      const auto index =
+          parse_uint(path.substr(1, close == std::string_view::npos ? 0 : close - 1));
       if (!index || node->kind != NodeKind::kSequence || *index >= node->items.size()) break;
       node = node->items[*index].get();
       path.remove_prefix(close + 1);
