@@ -68,7 +68,7 @@ void Simulation::initialize() {
   flows_.places.emplace_back(kPlaceIndependent);
   flows_.places.emplace_back(kPlaceBetweenJobs);
   flows_.counts.assign(flows_.places.size() * flows_.places.size(), 0);
-  report_ = TickReport{};
+  compute_metrics(report_);  // last_report() describes the initial state until the first step
 }
 
 void Simulation::setup_firms() {

@@ -63,8 +63,9 @@ class Simulation {
   /// Ticks completed so far (0 before the first step).
   [[nodiscard]] std::int64_t tick() const { return tick_; }
   [[nodiscard]] const Scenario& scenario() const { return scenario_; }
+  /// Metrics of the last tick; before the first step, of the initial state (tick 0).
   [[nodiscard]] const TickReport& last_report() const { return report_; }
-  /// Metrics of the state right after initialisation (tick 0, no flows).
+  /// Metrics of the current state, recomputed (at tick 0: the initial state, no flows).
   [[nodiscard]] TickReport initial_report();
 
   [[nodiscard]] const ResearcherColumns& researchers() const { return people_; }
