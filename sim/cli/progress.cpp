@@ -83,7 +83,7 @@ void print_summary(std::ostream& out, const RunSummary& s, const std::string& di
   out << std::left << std::setw(16) << "firm" << std::right << std::setw(18) << "headcount"
       << std::setw(14) << "top talent" << std::setw(12) << "median pay" << std::setw(8)
       << "hires" << std::setw(11) << "departures" << std::setw(11) << "attrition"
-      << std::setw(16) << "kept (top)" << std::setw(10) << "counters" << "\n";
+      << std::setw(16) << "kept (top)" << std::setw(13) << "counters won" << "\n";
   for (const GroupSummary& g : s.groups) {
     const std::string head =
         thousands(g.initial.headcount) + " -> " + thousands(g.final_tick.headcount);
@@ -100,7 +100,7 @@ void print_summary(std::ostream& out, const RunSummary& s, const std::string& di
         << std::setw(14) << top << std::setw(12) << money(g.final_tick.median_salary)
         << std::setw(8) << thousands(g.total.hires) << std::setw(11)
         << thousands(g.total.departures) << std::setw(11) << (percent(g.annualised_attrition) + "/y")
-        << std::setw(16) << kept << std::setw(10)
+        << std::setw(16) << kept << std::setw(13)
         << (thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers))
         << "\n";
   }

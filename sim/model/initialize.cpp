@@ -39,6 +39,8 @@ FirmTickCounters& FirmTickCounters::operator+=(const FirmTickCounters& o) {
   counteroffers_won += o.counteroffers_won;
   reactive_raises += o.reactive_raises;
   rejected_by_limits += o.rejected_by_limits;
+  top_departures += o.top_departures;
+  published_departures += o.published_departures;
   return *this;
 }
 

@@ -502,6 +502,8 @@ void Simulation::leave_current_place(ResearcherId id, std::size_t to_place, bool
   f.published -= (fl & flag::kPublished) != 0;
   f.payroll -= std::llround(people_.salary[id]);
   ++f.tick.departures;
+  f.tick.top_departures += (fl & flag::kTop) != 0;
+  f.tick.published_departures += (fl & flag::kPublished) != 0;
   if (to_place < named_)
     ++f.tick.departures_to_firm;
   else if (to_place == named_)

@@ -122,6 +122,8 @@ void Simulation::compute_metrics(TickReport& out) {
     m.counteroffers_won = k.counteroffers_won;
     m.reactive_raises = k.reactive_raises;
     m.rejected_by_limits = k.rejected_by_limits;
+    m.top_departures = k.top_departures;
+    m.published_departures = k.published_departures;
     employed += t.headcount;
   }
 

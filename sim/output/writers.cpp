@@ -16,7 +16,7 @@ const char* const kTimeseriesHeader =
     "tick,firm,headcount,top_headcount,published_headcount,mean_salary,median_salary,hires,"
     "departures,departures_to_startup,departures_to_independent,counteroffers,"
     "counteroffers_won,reactive_raises,mean_burnout,mean_faith,departures_to_firm,"
-    "departures_to_between_jobs,rejected_by_limits\n";
+    "departures_to_between_jobs,rejected_by_limits,top_departures,published_departures\n";
 const char* const kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi,"
     "independent,pending_hires,offers,decisions\n";
@@ -65,8 +65,8 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
   put_fixed(out, m.mean_burnout, 6);
   out += ',';
   put_fixed(out, m.mean_faith, 6);
-  for (const std::int64_t v :
-       {m.departures_to_firm, m.departures_to_between_jobs, m.rejected_by_limits}) {
+  for (const std::int64_t v : {m.departures_to_firm, m.departures_to_between_jobs,
+                               m.rejected_by_limits, m.top_departures, m.published_departures}) {
     out += ',';
     put(out, v);
   }
@@ -99,7 +99,9 @@ nlohmann::ordered_json counters_json(const FirmTickCounters& k) {
           {"counteroffers", k.counteroffers},
           {"counteroffers_won", k.counteroffers_won},
           {"reactive_raises", k.reactive_raises},
-          {"rejected_by_limits", k.rejected_by_limits}};
+          {"rejected_by_limits", k.rejected_by_limits},
+          {"top_departures", k.top_departures},
+          {"published_departures", k.published_departures}};
 }
 
 double share(std::int64_t part, std::int64_t whole) {
@@ -113,13 +115,20 @@ double share(std::int64_t part, std::int64_t whole) {
 // ---------------------------------------------------------------------------
 
 SummaryBuilder::SummaryBuilder(const Simulation& sim, TickReport initial)
-    : initial_(std::move(initial)), headcount_sum_(sim.named_firm_count() + 1, 0.0) {
+    : initial_(std::move(initial)),
+      headcount_sum_(sim.named_firm_count() + 1, 0.0),
+      top_weeks_(sim.named_firm_count() + 1, 0),
+      top_max_(sim.named_firm_count() + 1, 0) {
   last_ = initial_;
 }
 
 void SummaryBuilder::record(const TickReport& report) {
-  for (std::size_t g = 0; g < headcount_sum_.size(); ++g)
-    headcount_sum_[g] += static_cast<double>(report.groups[g].headcount);
+  for (std::size_t g = 0; g < headcount_sum_.size(); ++g) {
+    const GroupMetrics& m = report.groups[g];
+    headcount_sum_[g] += static_cast<double>(m.headcount);
+    top_weeks_[g] += m.top_departures >= 3;
+    top_max_[g] = std::max(top_max_[g], m.top_departures);
+  }
   founded_ += report.market.startups_founded;
   failed_ += report.market.startups_failed;
   ++ticks_;
@@ -166,6 +175,8 @@ RunSummary SummaryBuilder::build(const Simulation& sim, int threads, double wall
       for (std::size_t f = sim.named_firm_count(); f < sim.firms().size(); ++f)
         gs.total += sim.firms()[f].total;
     }
+    gs.weeks_with_3_top_departures = top_weeks_[g];
+    gs.most_top_departures_in_a_week = top_max_[g];
     gs.mean_headcount = ticks_ > 0 ? headcount_sum_[g] / static_cast<double>(ticks_) : 0.0;
     gs.annualised_attrition = gs.mean_headcount > 0 && years > 0
                                   ? static_cast<double>(gs.total.departures) / gs.mean_headcount / years
@@ -195,6 +206,8 @@ std::string summary_json(const RunSummary& s) {
     j["totals"] = counters_json(g.total);
     j["mean_headcount"] = g.mean_headcount;
     j["annualised_attrition"] = g.annualised_attrition;
+    j["weeks_with_3_top_departures"] = g.weeks_with_3_top_departures;
+    j["most_top_departures_in_a_week"] = g.most_top_departures_in_a_week;
     j["cohort"] = {
         {"initial", g.cohort},
         {"retained", g.cohort_retained},

@@ -1,5 +1,6 @@
 #include "talentsim/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <system_error>
@@ -43,18 +44,103 @@ std::string read_scenario_file(const std::filesystem::path& path) {
   return text;
 }
 
-}  // namespace
+/// Deepest chain of `extends:` followed; deeper is almost surely a cycle.
+constexpr int kMaxExtendsDepth = 8;
 
-std::string_view default_scenario_text() { return embedded::default_scenario; }
+using scenario_internal::Node;
+using scenario_internal::NodeKind;
+using scenario_internal::NodePtr;
 
-Scenario load_scenario(std::string_view yaml, const std::string& source,
-                       const std::vector<std::string>& overrides) {
+/// The id of a firm map, or empty.
+std::string firm_id(const Node& firm) {
+  const Node* id = firm.kind == NodeKind::kMap ? firm.find("id") : nullptr;
+  return id != nullptr && id->kind == NodeKind::kScalar ? id->text : std::string();
+}
+
+/// `child` laid over `base`, without changing either (aliased nodes stay shared):
+/// maps merge key by key, the firm list merges by firm id (new ids are appended),
+/// anything else in the child replaces what the base has.
+NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
+  if (base->kind == NodeKind::kMap && child->kind == NodeKind::kMap) {
+    auto out = std::make_shared<Node>(*base);
+    for (const auto& [key, value] : child->entries) {
+      auto it = std::find_if(out->entries.begin(), out->entries.end(), [&](const auto& e) {
+        return e.first->kind == NodeKind::kScalar && key->kind == NodeKind::kScalar &&
+               e.first->text == key->text;
+      });
+      if (it == out->entries.end())
+        out->entries.emplace_back(key, value);
+      else
+        it->second = merged(it->second, value, key->text == "firms");
+    }
+    return out;
+  }
+  if (firm_list && base->kind == NodeKind::kSequence && child->kind == NodeKind::kSequence) {
+    auto out = std::make_shared<Node>(*base);
+    for (const auto& item : child->items) {
+      const std::string id = firm_id(*item);
+      auto it = std::find_if(out->items.begin(), out->items.end(), [&](const NodePtr& f) {
+        return !id.empty() && firm_id(*f) == id;
+      });
+      if (it == out->items.end())
+        out->items.push_back(item);
+      else
+        *it = merged(*it, item, false);
+    }
+    return out;
+  }
+  return child;
+}
+
+/// Parses a scenario document and resolves its `extends:` chain into one tree.
+NodePtr load_tree(std::string_view yaml, const std::string& source,
+                  const std::filesystem::path& base_dir, int depth) {
   using namespace scenario_internal;
-  const NodePtr root = parse_yaml(yaml, std::make_shared<const std::string>(source), true);
+  NodePtr root = parse_yaml(yaml, std::make_shared<const std::string>(source), true);
   if (root == nullptr) throw ScenarioError({source, 1, 1}, "", "the scenario is empty");
   if (root->kind == NodeKind::kNull) fail_at(*root, "", "the scenario is empty");
   if (root->kind != NodeKind::kMap)
     fail_at(*root, "", "a scenario is a map of keys, got " + describe_node(*root));
+  const auto ext = std::find_if(root->entries.begin(), root->entries.end(), [](const auto& e) {
+    return e.first->kind == NodeKind::kScalar && e.first->text == "extends";
+  });
+  if (ext == root->entries.end()) return root;
+  const Node& target = *ext->second;
+  if (target.kind != NodeKind::kScalar || target.text.empty())
+    fail_at(target, "extends", "expected the path of a base scenario (or 'default'), got " +
+                                   describe_node(target));
+  if (depth >= kMaxExtendsDepth)
+    fail_at(target, "extends", "more than " + std::to_string(kMaxExtendsDepth) +
+                                   " scenarios extend each other; is there a cycle?");
+  NodePtr base;
+  if (target.text == "default") {
+    base = load_tree(default_scenario_text(), std::string(kDefaultScenarioSource), base_dir,
+                     depth + 1);
+  } else {
+    const std::filesystem::path path = base_dir / target.text;
+    std::string text;
+    try {
+      text = read_scenario_file(path);
+    } catch (const ScenarioError& e) {
+      fail_at(target, "extends", "cannot use base scenario " + path.string() + ": " + e.problem());
+    }
+    base = load_tree(text, path.string(), path.parent_path(), depth + 1);
+  }
+  auto child = std::make_shared<Node>(*root);
+  child->entries.erase(child->entries.begin() + (ext - root->entries.begin()));
+  return merged(base, child, false);
+}
+
+}  // namespace
+
+std::string_view default_scenario_text() { return embedded::default_scenario; }
+
+namespace {
+Scenario load_scenario_from(std::string_view yaml, const std::string& source,
+                            const std::filesystem::path& base_dir,
+                            const std::vector<std::string>& overrides) {
+  using namespace scenario_internal;
+  const NodePtr root = load_tree(yaml, source, base_dir, 0);
   // Overrides change the tree before it is read, so they are checked exactly like the file.
   for (const auto& argument : overrides) apply_override(*root, argument);
   Scenario scenario = read_scenario(*root);
@@ -62,10 +148,17 @@ Scenario load_scenario(std::string_view yaml, const std::string& source,
   check_scenario(scenario, [&root](std::string_view path) { return locate(*root, path); });
   return scenario;
 }
+}  // namespace
+
+Scenario load_scenario(std::string_view yaml, const std::string& source,
+                       const std::vector<std::string>& overrides) {
+  return load_scenario_from(yaml, source, std::filesystem::current_path(), overrides);
+}
 
 Scenario load_scenario_file(const std::filesystem::path& path,
                             const std::vector<std::string>& overrides) {
-  return load_scenario(read_scenario_file(path), path.string(), overrides);
+  return load_scenario_from(read_scenario_file(path), path.string(), path.parent_path(),
+                            overrides);
 }
 
 void validate(const Scenario& scenario) {

@@ -33,6 +33,8 @@ struct GroupMetrics {
   std::int64_t counteroffers_won = 0;
   std::int64_t reactive_raises = 0;
   std::int64_t rejected_by_limits = 0;
+  std::int64_t top_departures = 0;
+  std::int64_t published_departures = 0;
   double mean_burnout = 0.0;
   double mean_faith = 0.0;
 };

@@ -171,10 +171,10 @@ void visit_fields(V& v, PreferenceParams& p) {
 
 /// Random-utility choice (MODEL.md phase 4).
 struct ChoiceParams {
-  double noise = 0.1;            ///< tau: logit scale; 0 = the best option wins
+  double noise = 0.15;           ///< tau: logit scale; 0 = the best option wins
   double burnout_weight = 1.0;   ///< lambda_b: cost of burnout when staying
-  double faith_weight = 0.5;     ///< psi: value of faith in the employer when staying
-  double switching_cost = 0.1;   ///< cost of any move
+  double faith_weight = 1.0;     ///< psi: value of faith in the employer when staying
+  double switching_cost = 0.5;   ///< cost of any move (unvested equity, relocation)
 };
 template <class V>
 void visit_fields(V& v, ChoiceParams& p) {
@@ -193,7 +193,7 @@ struct WellbeingParams {
   double burnout_fill = 1.5;      ///< kappa, per year
   double burnout_recovery = 1.0;  ///< rho, per year
   double faith_drift = 1.0;       ///< per year, toward the employer's baseline
-  double contagion = 0.5;         ///< eta: faith lost per unit share of the team that left
+  double contagion = 0.6;         ///< eta: faith lost per unit share of the team that left
   double fresh_start_relief = 0.5;  ///< share of burnout shed by a move
   std::optional<double> initial_burnout;  ///< absent: each firm's steady state
 };
@@ -230,8 +230,8 @@ void visit_fields(V& v, OfferWageParams& p) {
 /// Market-wide rates (MODEL.md phases 3 and 9). All rates are per year.
 struct MarketParams {
   double separation_rate = 0.03;          ///< delta
-  double offer_rate_employed = 0.8;       ///< lambda1 (population mean)
-  double offer_rate_between_jobs = 6.0;   ///< lambda0
+  double offer_rate_employed = 1.0;       ///< lambda1 (population mean)
+  double offer_rate_between_jobs = 5.0;   ///< lambda0
   double between_jobs_income = 0.0;       ///< USD/year while between jobs
   OfferWageParams offer_wages;
 };

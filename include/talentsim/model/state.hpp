@@ -86,6 +86,8 @@ struct FirmTickCounters {
   std::int64_t counteroffers_won = 0;
   std::int64_t reactive_raises = 0;  ///< researchers whose pay the reactive policy raised
   std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
+  std::int64_t top_departures = 0;      ///< departures of top talent (any destination)
+  std::int64_t published_departures = 0;
 
   FirmTickCounters& operator+=(const FirmTickCounters& o);
 };

@@ -5,6 +5,12 @@
 // naming unknown firms or weeks outside the run, YAML syntax errors, empty
 // input and alias bombs all throw ScenarioError naming file:line:column and the
 // key path. Firms are addressed by id in key paths: "firms.meta.pay.median".
+//
+// A scenario may start with `extends: PATH` (relative to its own folder, or
+// `default` for the embedded meta_2024): it is then laid over that base. Maps
+// merge key by key, `firms` merges by firm id (new ids are added), and any other
+// value -- `events` included -- replaces the base's. Errors point into whichever
+// file a value came from.
 #pragma once
 
 #include <filesystem>
