@@ -1,0 +1,134 @@
+// `extends:`: a scenario laid over a base scenario.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "scenario/scenario_test_util.hpp"
+#include "talentsim/scenario/scenario.hpp"
+
+namespace talentsim {
+namespace {
+
+using scenario_test::has;
+namespace fs = std::filesystem;
+
+class ExtendsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("talentsim_extends_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::create_directories(dir_ / "what_if");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& name, std::string_view content) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  static ScenarioError error_of(const fs::path& path) {
+    try {
+      load_scenario_file(path);
+    } catch (const ScenarioError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "expected a ScenarioError for " << path;
+    return ScenarioError({}, "", "(no error)");
+  }
+  fs::path dir_;
+};
+
+constexpr std::string_view kBase = R"(name: base
+ticks: 20
+market: {separation_rate: 0.1, offer_rate_employed: 2}
+firms:
+  - {id: meta, headcount_share: 0.6, pay: {median: 400000, dispersion: 0.3}, workload: 0.8}
+  - {id: lab, headcount_share: 0.4, pay: {median: 500000}}
+events:
+  - {week: 3, type: workload, firm: meta, workload: 0.5}
+)";
+
+TEST_F(ExtendsTest, MergesMapsKeyByKeyAndFirmsById) {
+  write("base.yaml", kBase);
+  const auto path = write("what_if/child.yaml", R"(extends: ../base.yaml
+name: child
+market: {offer_rate_employed: 3}
+firms:
+  - {id: meta, pay: {median: 450000}}
+)");
+  const Scenario s = load_scenario_file(path);
+  EXPECT_EQ(s.name, "child");
+  EXPECT_EQ(s.ticks, 20);                              // from the base
+  EXPECT_EQ(s.market.separation_rate, 0.1);            // base key kept beside ...
+  EXPECT_EQ(s.market.offer_rate_employed, 3.0);        // ... the child's
+  ASSERT_EQ(s.firms.size(), 2u);
+  EXPECT_EQ(s.firms[0].pay.median, 450000.0);          // merged by id
+  EXPECT_EQ(s.firms[0].pay.dispersion, 0.3);
+  EXPECT_EQ(s.firms[0].workload, 0.8);
+  EXPECT_EQ(s.firms[1].pay.median, 500000.0);
+  ASSERT_EQ(s.events.size(), 1u);                      // not given: inherited
+}
+
+TEST_F(ExtendsTest, OtherListsReplaceTheBase) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", "extends: base.yaml\nevents: []\n");
+  EXPECT_TRUE(load_scenario_file(path).events.empty());
+}
+
+TEST_F(ExtendsTest, NewFirmsAreAddedAndStillChecked) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", R"(extends: base.yaml
+firms:
+  - {id: newco, headcount_share: 0.1, pay: {median: 100000}}
+)");
+  // Three firms now, with shares summing to 1.1: the merged scenario is validated.
+  const ScenarioError e = error_of(path);
+  EXPECT_TRUE(has(e.problem(), "sum")) << e.what();
+}
+
+TEST_F(ExtendsTest, ErrorsPointIntoTheFileTheValueCameFrom) {
+  write("base.yaml", std::string(kBase) + "choice: {noise: -1}\n");
+  const auto path = write("child.yaml", "extends: base.yaml\nname: child\n");
+  const ScenarioError e = error_of(path);
+  EXPECT_EQ(e.where().source, (dir_ / "base.yaml").string());
+  EXPECT_EQ(e.where().line, 9);
+  EXPECT_EQ(e.key_path(), "choice.noise");
+}
+
+TEST_F(ExtendsTest, AMissingBaseIsReportedAtTheExtendsKey) {
+  const auto path = write("child.yaml", "name: child\nextends: nowhere.yaml\n");
+  const ScenarioError e = error_of(path);
+  EXPECT_EQ(e.where().source, path.string());
+  EXPECT_EQ(e.where().line, 2);
+  EXPECT_EQ(e.key_path(), "extends");
+  EXPECT_TRUE(has(e.problem(), "nowhere.yaml"));
+}
+
+TEST_F(ExtendsTest, CyclesAreRejected) {
+  write("a.yaml", "extends: b.yaml\n");
+  const auto path = write("b.yaml", "extends: a.yaml\n");
+  const ScenarioError e = error_of(path);
+  EXPECT_EQ(e.key_path(), "extends");
+  EXPECT_TRUE(has(e.problem(), "cycle"));
+}
+
+TEST_F(ExtendsTest, DefaultMeansTheEmbeddedScenario) {
+  const auto path = write("child.yaml", "extends: default\nname: mine\nticks: 30\n");
+  const Scenario s = load_scenario_file(path);
+  const Scenario d = load_scenario(default_scenario_text(), "default.yaml");
+  EXPECT_EQ(s.name, "mine");
+  EXPECT_EQ(s.ticks, 30);
+  EXPECT_EQ(s.firms.size(), d.firms.size());
+  EXPECT_EQ(s.events.size(), d.events.size());
+}
+
+TEST_F(ExtendsTest, OverridesApplyToTheMergedTree) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", "extends: base.yaml\n");
+  const Scenario s = load_scenario_file(path, {"firms.lab.pay.median=600000"});
+  EXPECT_EQ(s.firms[1].pay.median, 600000.0);
+}
+
+}  // namespace
+}  // namespace talentsim
