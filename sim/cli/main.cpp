@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "talentsim/core/version.hpp"
 #include "talentsim/model/params.hpp"
+#include "talentsim/scenario/scenario.hpp"
 
 int main(int argc, char** argv) {
   using namespace talentsim;
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--set", validate_sets, "Override a scenario key: KEY=VALUE")
       ->allow_extra_args(false);
 
+  app.add_subcommand("schema", "Print every scenario key with its default and meaning (Markdown)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -50,5 +53,9 @@ int main(int argc, char** argv) {
     return cli::kExitBadInput;
   }
   if (*run_cmd) return cli::run(run);
+  if (app.got_subcommand("schema")) {
+    std::cout << scenario_reference();
+    return cli::kExitOk;
+  }
   return cli::validate(validate_path, validate_sets);
 }

@@ -42,6 +42,10 @@ Scenario load_scenario_file(const std::filesystem::path& path,
 /// load_scenario(to_yaml(s), ...) gives back exactly `s` (numbers round-trip bit for bit).
 std::string to_yaml(const Scenario& scenario);
 
+/// Every scenario key with its default, allowed values and meaning, as Markdown tables
+/// (generated from the same field descriptions the reader uses).
+std::string scenario_reference();
+
 /// Checks a resolved scenario's cross-field rules (shares sum to 1, events refer to
 /// known firms and weeks inside the run, memory for the population, ...).
 /// load_scenario already calls it; the engine calls it again on what it is given.
