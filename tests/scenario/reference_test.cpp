@@ -18,7 +18,7 @@ TEST(ScenarioReference, DocsAreCurrent) {
   std::string body = text.str();
   body = body.substr(body.find('\n') + 1);  // after the "generated" comment line
   EXPECT_EQ(body, scenario_reference())
-      << "regenerate with: build/ci/sim/talentsim schema > body of docs/scenario-keys.md";
+      << "regenerate with: build/ci/talentsim schema > body of docs/scenario-keys.md";
 }
 
 TEST(ScenarioReference, ListsEveryKindOfKey) {
