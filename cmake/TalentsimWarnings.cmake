@@ -12,6 +12,8 @@ add_library(talentsim_tuning INTERFACE)
 add_library(talentsim::tuning ALIAS talentsim_tuning)
 target_compile_definitions(talentsim_tuning INTERFACE
   $<$<OR:$<CONFIG:Debug>,$<BOOL:${TALENTSIM_CHECKED}>>:TALENTSIM_CHECKED=1>)
+# No fused multiply-add contraction: results must not depend on the instruction set.
+target_compile_options(talentsim_tuning INTERFACE -ffp-contract=off)
 if(TALENTSIM_NATIVE)
   target_compile_options(talentsim_tuning INTERFACE -march=native)
 endif()
