@@ -108,6 +108,21 @@ std::string edited(std::vector<std::pair<int, std::string>> edits, const std::st
   return out + extra;
 }
 
+/// kTwoFirms with an event of every type in place of its single pay change.
+std::string with_every_event_type() {
+  return edited({{23, "  - {type: pay_change, week: 3, firm: beta, change: 0.1}\n"
+                      "  - {type: campaign, week: 1, firm: beta, target: alpha, weeks: 4}\n"
+                      "  - {type: workload, week: 2, firm: alpha, workload: 0.9}\n"
+                      "  - type: policy\n"
+                      "    week: 2\n"
+                      "    firm: alpha\n"
+                      "    set: {hiring.interview_free: true, retention: {counter_offers: all}}\n"
+                      "  - type: market\n"
+                      "    week: 4\n"
+                      "    set: {market.offer_rate_employed: 2, startups.funding_climate: -1}"},
+                 {24, ""}, {25, ""}, {26, ""}});
+}
+
 // ---------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------
@@ -332,6 +347,17 @@ std::vector<std::string> groups_of(const fs::path& dir) {
   return groups;
 }
 
+/// Where two texts first differ, for a readable failure message.
+std::string first_difference(const std::string& a, const std::string& b) {
+  const auto la = lines_of(a), lb = lines_of(b);
+  for (std::size_t i = 0; i < std::max(la.size(), lb.size()); ++i) {
+    const std::string x = i < la.size() ? la[i] : "<end of file>";
+    const std::string y = i < lb.size() ? lb[i] : "<end of file>";
+    if (x != y) return "first at line " + std::to_string(i + 1) + ":\n  " + x + "\n  " + y;
+  }
+  return "they differ only in the last newline";
+}
+
 /// Every output file of two runs is byte-identical, summary.json apart from `run`.
 void expect_same_outputs(const fs::path& a, const fs::path& b) {
   const auto files = entries(a);
@@ -341,7 +367,9 @@ void expect_same_outputs(const fs::path& a, const fs::path& b) {
       const json ja = summary_without_run(a), jb = summary_without_run(b);
       EXPECT_TRUE(ja == jb) << "summary.json differs (outside run): " << json::diff(ja, jb).dump();
     } else {
-      EXPECT_TRUE(slurp(a / f) == slurp(b / f)) << f << " differs between " << a << " and " << b;
+      const std::string ta = slurp(a / f), tb = slurp(b / f);
+      EXPECT_TRUE(ta == tb) << f << " differs between " << a << " and " << b << ", "
+                            << first_difference(ta, tb);
     }
   }
 }
@@ -666,6 +694,23 @@ TEST_F(CliDeterminism, ThreadCountDoesNotChangeAnyOutput) {
   expect_same_outputs(at("T1"), at("T4"));
 }
 
+TEST_F(CliDeterminism, ThreadCountDoesNotChangeARunWithEveryMechanism) {
+  // Events of every type, startups, counter-offers and independent research, for 26 weeks.
+  write("events.yaml", with_every_event_type());
+  for (const char* threads : {"1", "3"}) {
+    const std::string dir = std::string("T") + threads;
+    const Result r = cli({"run", "events.yaml", "--ticks", "26", "--set",
+                          "population.researchers=40000", "--set", "startups.founding_rate=1",
+                          "--set", "independent.consider_rate=0.5", "--agents", "--quiet",
+                          "--threads", threads, "--out", dir});
+    expect_finished(r, dir, true);
+  }
+  expect_same_outputs(at("T1"), at("T3"));
+  const json summary = summary_without_run(at("T1"));
+  EXPECT_GT(summary["firms"][0]["totals"]["counteroffers"].get<std::int64_t>(), 0);
+  EXPECT_GT(summary["market"]["startups_founded"].get<std::int64_t>(), 0);
+}
+
 TEST_F(CliDeterminism, ResolvedScenarioReproducesTheRun) {
   // Overrides that stress the round trip: the largest seed, a float that needs 17 digits,
   // text with quotes, a comment marker, a tab, a backslash and non-ASCII characters.
@@ -686,18 +731,7 @@ TEST_F(CliDeterminism, ResolvedScenarioReproducesARunWithEventsOfEveryType) {
   // is written from it at the end of the run, so it records the post-event market rates
   // (here offer_rate_employed: 2 instead of 1.5) and `talentsim run DIR/scenario.yaml`
   // applies them from week 1: timeseries.csv, market.csv, flows.csv and state_hash differ.
-  write("events.yaml",
-        edited({{23, "  - {type: pay_change, week: 3, firm: beta, change: 0.1}\n"
-                     "  - {type: campaign, week: 1, firm: beta, target: alpha, weeks: 4}\n"
-                     "  - {type: workload, week: 2, firm: alpha, workload: 0.9}\n"
-                     "  - type: policy\n"
-                     "    week: 2\n"
-                     "    firm: alpha\n"
-                     "    set: {hiring.interview_free: true, retention: {counter_offers: all}}\n"
-                     "  - type: market\n"
-                     "    week: 4\n"
-                     "    set: {market.offer_rate_employed: 2, startups.funding_climate: -1}"},
-                {24, ""}, {25, ""}, {26, ""}}));
+  write("events.yaml", with_every_event_type());
   const Result first = cli({"run", "events.yaml", "--out", "A", "--agents", "--quiet"});
   expect_finished(first, "A", true);
   const Result second = cli({"run", "A/scenario.yaml", "--out", "B", "--agents", "--quiet"});
