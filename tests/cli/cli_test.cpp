@@ -9,11 +9,10 @@
 //
 // Tests that fail because of a real CLI bug say so in a comment starting "CLI BUG".
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -48,11 +47,10 @@ const std::string kBinary = TALENTSIM_BINARY;
 const fs::path kSourceDir = TALENTSIM_SOURCE_DIR;
 
 // The five files every finished run leaves, and the one --agents adds.
-const std::vector<std::string> kRunFiles{"flows.csv", "market.csv", "scenario.yaml",
-                                         "summary.json", "timeseries.csv"};
-const std::vector<std::string> kRunFilesWithAgents{"agents.csv",    "flows.csv",
-                                                   "market.csv",    "scenario.yaml",
-                                                   "summary.json",  "timeseries.csv"};
+const std::vector<std::string> kRunFiles{"flows.csv", "market.csv", "scenario.yaml", "summary.json",
+                                         "timeseries.csv"};
+const std::vector<std::string> kRunFilesWithAgents{
+    "agents.csv", "flows.csv", "market.csv", "scenario.yaml", "summary.json", "timeseries.csv"};
 
 // Header prefixes pinned by the contract (extra columns may follow).
 constexpr const char* kTimeseriesHeader =
@@ -84,7 +82,7 @@ const std::string kTwoFirms =
     "  - id: alpha\n"                                                     // 14
     "    headcount_share: 0.6\n"                                          // 15
     "    pay: {median: 400000}\n"                                         // 16
-    "    retention: {counter_offers: top, probability: 0.5}\n"           // 17
+    "    retention: {counter_offers: top, probability: 0.5}\n"            // 17
     "  - id: beta\n"                                                      // 18
     "    headcount_share: 0.4\n"                                          // 19
     "    pay:\n"                                                          // 20
@@ -101,26 +99,35 @@ std::string edited(std::vector<std::pair<int, std::string>> edits, const std::st
   std::istringstream in(kTwoFirms);
   std::string out, line;
   for (int n = 1; std::getline(in, line); ++n) {
-    const auto it = std::find_if(edits.begin(), edits.end(),
-                                 [n](const auto& e) { return e.first == n; });
+    const auto it =
+        std::find_if(edits.begin(), edits.end(), [n](const auto& e) { return e.first == n; });
     out += (it == edits.end() ? line : it->second) + "\n";
   }
   return out + extra;
 }
 
+/// `edits` plus blank lines from `first` to `last`.
+std::vector<std::pair<int, std::string>> blanking(std::vector<std::pair<int, std::string>> edits,
+                                                  int first, int last) {
+  for (int n = first; n <= last; ++n) edits.emplace_back(n, "");
+  return edits;
+}
+
 /// kTwoFirms with an event of every type in place of its single pay change.
 std::string with_every_event_type() {
-  return edited({{23, "  - {type: pay_change, week: 3, firm: beta, change: 0.1}\n"
-                      "  - {type: campaign, week: 1, firm: beta, target: alpha, weeks: 4}\n"
-                      "  - {type: workload, week: 2, firm: alpha, workload: 0.9}\n"
-                      "  - type: policy\n"
-                      "    week: 2\n"
-                      "    firm: alpha\n"
-                      "    set: {hiring.interview_free: true, retention: {counter_offers: all}}\n"
-                      "  - type: market\n"
-                      "    week: 4\n"
-                      "    set: {market.offer_rate_employed: 2, startups.funding_climate: -1}"},
-                 {24, ""}, {25, ""}, {26, ""}});
+  return edited(
+      blanking({{23,
+                 "  - {type: pay_change, week: 3, firm: beta, change: 0.1}\n"
+                 "  - {type: campaign, week: 1, firm: beta, target: alpha, weeks: 4}\n"
+                 "  - {type: workload, week: 2, firm: alpha, workload: 0.9}\n"
+                 "  - type: policy\n"
+                 "    week: 2\n"
+                 "    firm: alpha\n"
+                 "    set: {hiring.interview_free: true, retention: {counter_offers: all}}\n"
+                 "  - type: market\n"
+                 "    week: 4\n"
+                 "    set: {market.offer_rate_employed: 2, startups.funding_climate: -1}"}},
+               24, 26));
 }
 
 // ---------------------------------------------------------------------------
@@ -326,7 +333,8 @@ Csv read_csv(const fs::path& path) {
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -419,8 +427,8 @@ class CliTest : public testing::Test {
   }
 
   std::unique_ptr<Process> start(const std::vector<std::string>& args, int terminal = -1) {
-    return std::make_unique<Process>(args, work_, root_ / "io" / ("call" + std::to_string(++calls_)),
-                                     terminal);
+    return std::make_unique<Process>(args, work_,
+                                     root_ / "io" / ("call" + std::to_string(++calls_)), terminal);
   }
 
   /// Writes a file into work/ and returns its name relative to work/.
@@ -469,8 +477,12 @@ std::string default_folder(std::uint64_t seed) {
 }
 
 // Small and quick: the embedded default with 3000 researchers for a few weeks.
-const std::vector<std::string> kQuickDefault{"run", "--ticks", std::to_string(kDefault.quick_ticks),
-                                             "--set", "population.researchers=3000", "--quiet"};
+const std::vector<std::string> kQuickDefault{"run",
+                                             "--ticks",
+                                             std::to_string(kDefault.quick_ticks),
+                                             "--set",
+                                             "population.researchers=3000",
+                                             "--quiet"};
 
 /// The firm with this id in a scenario's `firms` list (a null node if there is none).
 YAML::Node firm_by_id(const YAML::Node& scenario, const std::string& id) {
@@ -534,7 +546,8 @@ TEST_F(CliRun, EmbeddedDefaultWritesTheFiveFilesWithTheirHeaders) {
   EXPECT_EQ(summary["ticks"].get<std::int64_t>(), kDefault.quick_ticks);
   EXPECT_EQ(summary["researchers"], 3000);
   EXPECT_TRUE(summary["version"].is_string());
-  EXPECT_TRUE(std::regex_match(summary["state_hash"].get<std::string>(), std::regex("[0-9a-f]{16}")))
+  EXPECT_TRUE(
+      std::regex_match(summary["state_hash"].get<std::string>(), std::regex("[0-9a-f]{16}")))
       << summary["state_hash"];
   ASSERT_TRUE(summary["firms"].is_array());
   std::vector<std::string> summary_groups;
@@ -597,10 +610,10 @@ TEST_F(CliRun, DefaultOutputFolderIsRunsNameSeedInTheWorkingDirectory) {
 TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
   // Enough startups, moves and counter-offers for every column to be exercised.
   write("two_firms.yaml", kTwoFirms);
-  const Result r = cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--ticks", "12", "--set",
-                        "population.researchers=6000", "--set", "startups.founding_rate=2",
-                        "--set", "independent.consider_rate=1", "--set",
-                        "firms.beta.retention.counter_offers=all"});
+  const Result r =
+      cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--ticks", "12", "--set",
+           "population.researchers=6000", "--set", "startups.founding_rate=2", "--set",
+           "independent.consider_rate=1", "--set", "firms.beta.retention.counter_offers=all"});
   expect_finished(r, "D");
   ASSERT_EQ(r.exit_code, 0);
 
@@ -721,9 +734,10 @@ using CliDeterminism = CliTest;
 TEST_F(CliDeterminism, ThreadCountDoesNotChangeAnyOutput) {
   // 40000 researchers are five chunks of work, so 2 and 4 threads really split it.
   for (const char* threads : {"1", "2", "4"}) {
-    const Result r = cli({"run", "--ticks", std::to_string(std::max<std::int64_t>(8, kDefault.quick_ticks)),
-                          "--set", "population.researchers=40000", "--agents",
-                          "--quiet", "--threads", threads, "--out", std::string("T") + threads});
+    const Result r =
+        cli({"run", "--ticks", std::to_string(std::max<std::int64_t>(8, kDefault.quick_ticks)),
+             "--set", "population.researchers=40000", "--agents", "--quiet", "--threads", threads,
+             "--out", std::string("T") + threads});
     expect_finished(r, std::string("T") + threads, true);
     const json summary = json::parse(slurp(at(std::string("T") + threads + "/summary.json")));
     EXPECT_EQ(summary["run"]["threads"], std::stoi(threads));
@@ -737,10 +751,10 @@ TEST_F(CliDeterminism, ThreadCountDoesNotChangeARunWithEveryMechanism) {
   write("events.yaml", with_every_event_type());
   for (const char* threads : {"1", "3"}) {
     const std::string dir = std::string("T") + threads;
-    const Result r = cli({"run", "events.yaml", "--ticks", "26", "--set",
-                          "population.researchers=40000", "--set", "startups.founding_rate=1",
-                          "--set", "independent.consider_rate=0.5", "--agents", "--quiet",
-                          "--threads", threads, "--out", dir});
+    const Result r =
+        cli({"run", "events.yaml", "--ticks", "26", "--set", "population.researchers=40000",
+             "--set", "startups.founding_rate=1", "--set", "independent.consider_rate=0.5",
+             "--agents", "--quiet", "--threads", threads, "--out", dir});
     expect_finished(r, dir, true);
   }
   expect_same_outputs(at("T1"), at("T3"));
@@ -752,12 +766,11 @@ TEST_F(CliDeterminism, ThreadCountDoesNotChangeARunWithEveryMechanism) {
 TEST_F(CliDeterminism, ResolvedScenarioReproducesTheRun) {
   // Overrides that stress the round trip: the largest seed, a float that needs 17 digits,
   // text with quotes, a comment marker, a tab, a backslash and non-ASCII characters.
-  const Result first = cli(with(kQuickDefault,
-                                {"--out", "A", "--agents", "--seed", "18446744073709551615",
-                                 "--set", "market.offer_rate_employed=0.30000000000000004",
-                                 "--set", "firms.meta.pay.median=400000.1", "--set",
-                                 "wellbeing.initial_burnout=0.1", "--set",
-                                 "description='say \"hi\" # not a comment\tü \\n'"}));
+  const Result first = cli(with(
+      kQuickDefault, {"--out", "A", "--agents", "--seed", "18446744073709551615", "--set",
+                      "market.offer_rate_employed=0.30000000000000004", "--set",
+                      "firms.meta.pay.median=400000.1", "--set", "wellbeing.initial_burnout=0.1",
+                      "--set", "description='say \"hi\" # not a comment\tü \\n'"}));
   expect_finished(first, "A", true);
   const Result second = cli({"run", "A/scenario.yaml", "--out", "B", "--agents", "--quiet"});
   expect_finished(second, "B", true);
@@ -782,7 +795,8 @@ TEST_F(CliDeterminism, ResolvedScenarioReproducesARunWithEventsOfEveryType) {
 }
 
 TEST_F(CliDeterminism, SameSeedGivesTheSameRunAndAnotherSeedAnotherRun) {
-  const std::vector<std::pair<std::string, std::string>> runs{{"S1", "11"}, {"S2", "11"}, {"S3", "12"}};
+  const std::vector<std::pair<std::string, std::string>> runs{
+      {"S1", "11"}, {"S2", "11"}, {"S3", "12"}};
   for (const auto& [dir, seed] : runs) {
     const Result r = cli(with(kQuickDefault, {"--out", dir, "--seed", seed}));
     expect_finished(r, dir);
@@ -791,7 +805,8 @@ TEST_F(CliDeterminism, SameSeedGivesTheSameRunAndAnotherSeedAnotherRun) {
   EXPECT_EQ(summary_without_run(at("S1"))["seed"], 11);
   EXPECT_EQ(summary_without_run(at("S3"))["seed"], 12);
   EXPECT_EQ(YAML::LoadFile(at("S3/scenario.yaml").string())["seed"].as<std::uint64_t>(), 12u);
-  EXPECT_NE(summary_without_run(at("S1"))["state_hash"], summary_without_run(at("S3"))["state_hash"]);
+  EXPECT_NE(summary_without_run(at("S1"))["state_hash"],
+            summary_without_run(at("S3"))["state_hash"]);
   EXPECT_NE(slurp(at("S1/timeseries.csv")), slurp(at("S3/timeseries.csv")));
 }
 
@@ -886,11 +901,12 @@ struct BadFile {
   std::string yaml;                   ///< contents of bad.yaml
   std::vector<std::string> expected;  ///< substrings of the message on stderr
   enum class Kind { kFile, kMissing, kDirectory } kind = Kind::kFile;
-  bool needs_small_memory = false;    ///< only bad on machines with < 320 GB of memory
+  bool needs_small_memory = false;  ///< only bad on machines with < 320 GB of memory
 };
 
 std::string billion_laughs() {
-  std::string yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string yaml =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   for (char c = 'b'; c <= 'j'; ++c) {
     const char prev = static_cast<char>(c - 1);
     yaml += std::string(1, c) + ": &" + c + " [";
@@ -904,83 +920,117 @@ const std::vector<BadFile> kBadFiles = [] {
   using K = BadFile::Kind;
   std::vector<BadFile> v{
       // Unknown keys, with a suggestion.
-      {"unknown_key", edited({{9, "  offer_rate_employd: 1.5"}}),
+      {"unknown_key",
+       edited({{9, "  offer_rate_employd: 1.5"}}),
        {"bad.yaml:9:3: market.offer_rate_employd: ", "did you mean 'offer_rate_employed'"}},
-      {"unknown_top_level_key", edited({{11, "startup:"}}),
+      {"unknown_top_level_key",
+       edited({{11, "startup:"}}),
        {"bad.yaml:11:1: startup: ", "did you mean 'startups'"}},
-      {"unknown_firm_key", edited({{19, "    headcount_shar: 0.4"}}),
+      {"unknown_firm_key",
+       edited({{19, "    headcount_shar: 0.4"}}),
        {"bad.yaml:19:5: firms.beta.headcount_shar: ", "did you mean 'headcount_share'"}},
       // Wrong types.
-      {"text_for_integer", edited({{7, "  researchers: lots"}}),
+      {"text_for_integer",
+       edited({{7, "  researchers: lots"}}),
        {"bad.yaml:7:16: population.researchers: "}},
-      {"fraction_for_integer", edited({{7, "  researchers: 2000.5"}}),
+      {"fraction_for_integer",
+       edited({{7, "  researchers: 2000.5"}}),
        {"bad.yaml:7:16: population.researchers: "}},
       {"scalar_for_map", edited({{16, "    pay: 400000"}}), {"bad.yaml:16:10: firms.alpha.pay: "}},
-      {"list_for_map", edited({{6, "population: [2000]"}, {7, ""}}),
+      {"list_for_map",
+       edited({{6, "population: [2000]"}, {7, ""}}),
        {"bad.yaml:6:13: population: "}},
-      {"map_for_list", edited({{13, "firms: {alpha: 1}"}, {14, ""}, {15, ""}, {16, ""}, {17, ""},
-                               {18, ""}, {19, ""}, {20, ""}, {21, ""}}),
+      {"map_for_list",
+       edited(blanking({{13, "firms: {alpha: 1}"}}, 14, 21)),
        {"bad.yaml:13:8: firms: "}},
       {"text_for_bool", edited({{12, "  enabled: maybe"}}), {"bad.yaml:12:12: startups.enabled: "}},
-      {"unknown_enum_value", edited({{17, "    retention: {counter_offers: some, probability: 0.5}"}}),
+      {"unknown_enum_value",
+       edited({{17, "    retention: {counter_offers: some, probability: 0.5}"}}),
        {"bad.yaml:17:33: firms.alpha.retention.counter_offers: "}},
       {"bad_identifier", edited({{2, "name: Two Firms"}}), {"bad.yaml:2:7: name: "}},
       // Non-finite numbers.
       {"nan", edited({{21, "      median: .nan"}}), {"bad.yaml:21:15: firms.beta.pay.median: "}},
-      {"nan_capitalised", edited({{9, "  offer_rate_employed: .NaN"}}),
+      {"nan_capitalised",
+       edited({{9, "  offer_rate_employed: .NaN"}}),
        {"bad.yaml:9:24: market.offer_rate_employed: "}},
       {"inf", edited({{21, "      median: .inf"}}), {"bad.yaml:21:15: firms.beta.pay.median: "}},
-      {"negative_inf", edited({{10, "  separation_rate: -.inf"}}),
+      {"negative_inf",
+       edited({{10, "  separation_rate: -.inf"}}),
        {"bad.yaml:10:20: market.separation_rate: "}},
       // Out of range.
-      {"negative_pay", edited({{21, "      median: -5"}}), {"bad.yaml:21:15: firms.beta.pay.median: "}},
-      {"zero_pay", edited({{16, "    pay: {median: 0}"}}), {"bad.yaml:16:19: firms.alpha.pay.median: "}},
+      {"negative_pay",
+       edited({{21, "      median: -5"}}),
+       {"bad.yaml:21:15: firms.beta.pay.median: "}},
+      {"zero_pay",
+       edited({{16, "    pay: {median: 0}"}}),
+       {"bad.yaml:16:19: firms.alpha.pay.median: "}},
       {"probability_above_one",
        edited({{17, "    retention: {counter_offers: top, probability: 1.5}"}}),
        {"bad.yaml:17:51: firms.alpha.retention.probability: "}},
-      {"share_above_one", edited({{19, "    headcount_share: 1.4"}}),
+      {"share_above_one",
+       edited({{19, "    headcount_share: 1.4"}}),
        {"bad.yaml:19:22: firms.beta.headcount_share: "}},
-      {"negative_rate", edited({{9, "  offer_rate_employed: -1"}}),
+      {"negative_rate",
+       edited({{9, "  offer_rate_employed: -1"}}),
        {"bad.yaml:9:24: market.offer_rate_employed: "}},
-      {"negative_separation_rate", edited({{10, "  separation_rate: -0.1"}}),
+      {"negative_separation_rate",
+       edited({{10, "  separation_rate: -0.1"}}),
        {"bad.yaml:10:20: market.separation_rate: "}},
-      {"pay_change_below_minus_90_percent", edited({{26, "    change: -0.95"}}),
+      {"pay_change_below_minus_90_percent",
+       edited({{26, "    change: -0.95"}}),
        {"bad.yaml:26:13: events[0].change: "}},
       // Cross-field rules.
-      {"shares_not_summing_to_one", edited({{19, "    headcount_share: 0.5"}}),
+      {"shares_not_summing_to_one",
+       edited({{19, "    headcount_share: 0.5"}}),
        {"bad.yaml:14:3: firms: ", "sum"}},
       {"ticks_zero", edited({{5, "ticks: 0"}}), {"bad.yaml:5:8: ticks: "}},
       {"ticks_negative", edited({{5, "ticks: -3"}}), {"bad.yaml:5:8: ticks: "}},
       {"ticks_too_many", edited({{5, "ticks: 60001"}}), {"bad.yaml:5:8: ticks: "}},
-      {"researchers_zero", edited({{7, "  researchers: 0"}}), {"bad.yaml:7:16: population.researchers: "}},
-      {"researchers_beyond_memory", edited({{7, "  researchers: 4000000000"}}),
-       {"bad.yaml:7:16: population.researchers: ", "GiB"}, K::kFile, true},
-      {"researchers_beyond_limit", edited({{7, "  researchers: 4000000001"}}),
+      {"researchers_zero",
+       edited({{7, "  researchers: 0"}}),
        {"bad.yaml:7:16: population.researchers: "}},
-      {"event_unknown_firm", edited({{25, "    firm: gamma"}}),
+      {"researchers_beyond_memory",
+       edited({{7, "  researchers: 4000000000"}}),
+       {"bad.yaml:7:16: population.researchers: ", "GiB"},
+       K::kFile,
+       true},
+      {"researchers_beyond_limit",
+       edited({{7, "  researchers: 4000000001"}}),
+       {"bad.yaml:7:16: population.researchers: "}},
+      {"event_unknown_firm",
+       edited({{25, "    firm: gamma"}}),
        {"bad.yaml:25:11: events[0].firm: ", "gamma"}},
-      {"event_misspelt_firm", edited({{25, "    firm: bet"}}),
+      {"event_misspelt_firm",
+       edited({{25, "    firm: bet"}}),
        {"bad.yaml:25:11: events[0].firm: ", "did you mean 'beta'"}},
       {"event_week_after_run", edited({{24, "    week: 9"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"event_week_zero", edited({{24, "    week: 0"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"event_week_negative", edited({{24, "    week: -1"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"duplicate_firm_id", edited({{18, "  - id: alpha"}}), {"bad.yaml:18:9: firms[1].id: "}},
-      {"reserved_firm_id", edited({{18, "  - id: between_jobs"}}), {"bad.yaml:18:9: firms[1].id: "}},
+      {"reserved_firm_id",
+       edited({{18, "  - id: between_jobs"}}),
+       {"bad.yaml:18:9: firms[1].id: "}},
       // Duplicate keys.
-      {"duplicate_top_level_key", edited({{4, "seed: 7\nseed: 8"}}),
+      {"duplicate_top_level_key",
+       edited({{4, "seed: 7\nseed: 8"}}),
        {"bad.yaml:5:1: seed: ", "duplicate"}},
-      {"duplicate_key_in_flow_map", edited({{16, "    pay: {median: 400000, median: 5}"}}),
+      {"duplicate_key_in_flow_map",
+       edited({{16, "    pay: {median: 400000, median: 5}"}}),
        {"bad.yaml:16:27: firms.alpha.pay.median: ", "duplicate"}},
       // YAML syntax.
-      {"syntax_unclosed_flow_map", edited({{16, "    pay: {median: 400000"}}), {"YAML syntax error"}},
+      {"syntax_unclosed_flow_map",
+       edited({{16, "    pay: {median: 400000"}}),
+       {"YAML syntax error"}},
       {"syntax_unclosed_flow_list", edited({{7, "  researchers: [2000"}}), {"YAML syntax error"}},
       {"syntax_bad_indentation", edited({{19, "   headcount_share: 0.4"}}), {"YAML syntax error"}},
       {"syntax_tab_indentation", edited({{7, "\tresearchers: 2000"}}), {"YAML syntax error"}},
-      {"syntax_too_deep", "a: " + std::string(20000, '[') + std::string(20000, ']') + "\n",
+      {"syntax_too_deep",
+       "a: " + std::string(20000, '[') + std::string(20000, ']') + "\n",
        {"YAML syntax error"}},
       // CLI BUG: a double-quoted scalar left open at the end of the file is accepted
       // (exit 0, the rest of the file becomes the description); it must be a syntax error.
-      {"syntax_unterminated_quote_at_end", edited({{3, ""}}, "description: \"CLI test scenario\n"),
+      {"syntax_unterminated_quote_at_end",
+       edited({{3, ""}}, "description: \"CLI test scenario\n"),
        {"bad.yaml:", "description"}},
       {"second_document", kTwoFirms + "---\nname: other\n", {"bad.yaml:27:1: ", "document"}},
       // Empty, missing, not a file, not a map.
@@ -1017,7 +1067,8 @@ TEST_P(CliBadScenario, RunAndValidateExit2WithFileLineColumnAndKeyPathAndWriteNo
     EXPECT_EQ(r.exit_code, 2) << r;
     EXPECT_EQ(r.out, "");
     EXPECT_TRUE(r.err.starts_with("talentsim: error: ")) << r.err;
-    for (const auto& s : c.expected) EXPECT_NE(r.err.find(s), std::string::npos) << "expected '" << s << "' in:\n" << r.err;
+    for (const auto& s : c.expected)
+      EXPECT_NE(r.err.find(s), std::string::npos) << "expected '" << s << "' in:\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line:\n" << r.err;
     // Nothing written: no D, no runs/, nothing else.
     EXPECT_EQ(entries(work_), before);
@@ -1039,40 +1090,55 @@ const std::vector<BadArgs> kBadArgs = [] {
   const auto r = [&run](std::vector<std::string> more) { return with(run, more); };
   std::vector<BadArgs> v{
       // --set: validated exactly like the file, the message names the flag and the key path.
-      {"set_unknown_key", r({"--set", "market.offer_rate_employd=2"}),
+      {"set_unknown_key",
+       r({"--set", "market.offer_rate_employd=2"}),
        {"--set market.offer_rate_employd=2: market.offer_rate_employd: ",
         "did you mean 'offer_rate_employed'"}},
-      {"set_unknown_section", r({"--set", "markets.offer_rate_employed=2"}),
+      {"set_unknown_section",
+       r({"--set", "markets.offer_rate_employed=2"}),
        {"markets: ", "did you mean 'market'"}},
-      {"set_text_for_number", r({"--set", "market.offer_rate_employed=abc"}),
+      {"set_text_for_number",
+       r({"--set", "market.offer_rate_employed=abc"}),
        {"--set market.offer_rate_employed=abc: market.offer_rate_employed: "}},
-      {"set_negative_rate", r({"--set", "market.offer_rate_employed=-2"}),
+      {"set_negative_rate",
+       r({"--set", "market.offer_rate_employed=-2"}),
        {"--set market.offer_rate_employed=-2: market.offer_rate_employed: "}},
-      {"set_nan", r({"--set", "market.offer_rate_employed=.nan"}),
+      {"set_nan",
+       r({"--set", "market.offer_rate_employed=.nan"}),
        {"--set market.offer_rate_employed=.nan: market.offer_rate_employed: "}},
-      {"set_inf", r({"--set", "firms.alpha.pay.median=.inf"}),
+      {"set_inf",
+       r({"--set", "firms.alpha.pay.median=.inf"}),
        {"--set firms.alpha.pay.median=.inf: firms.alpha.pay.median: "}},
-      {"set_probability_above_one", r({"--set", "firms.alpha.retention.probability=1.5"}),
+      {"set_probability_above_one",
+       r({"--set", "firms.alpha.retention.probability=1.5"}),
        {"firms.alpha.retention.probability: "}},
       {"set_negative_pay", r({"--set", "firms.beta.pay.median=-1"}), {"firms.beta.pay.median: "}},
-      {"set_missing_equals", r({"--set", "market.offer_rate_employed"}),
+      {"set_missing_equals",
+       r({"--set", "market.offer_rate_employed"}),
        {"--set market.offer_rate_employed: ", "KEY=VALUE"}},
       {"set_empty_key", r({"--set", "=5"}), {"--set =5: ", "KEY=VALUE"}},
-      {"set_empty_key_part", r({"--set", "market..offer_rate_employed=2"}),
+      {"set_empty_key_part",
+       r({"--set", "market..offer_rate_employed=2"}),
        {"market..offer_rate_employed: "}},
-      {"set_unknown_firm", r({"--set", "firms.gamma.pay.median=5"}),
+      {"set_unknown_firm",
+       r({"--set", "firms.gamma.pay.median=5"}),
        {"--set firms.gamma.pay.median=5: firms.gamma: ", "gamma"}},
-      {"set_misspelt_firm", r({"--set", "firms.alpah.pay.median=5"}),
+      {"set_misspelt_firm",
+       r({"--set", "firms.alpah.pay.median=5"}),
        {"firms.alpah: ", "did you mean 'alpha'"}},
-      {"set_value_syntax_error", r({"--set", "market.offer_rate_employed=[1"}),
+      {"set_value_syntax_error",
+       r({"--set", "market.offer_rate_employed=[1"}),
        {"market.offer_rate_employed: ", "YAML syntax error"}},
-      {"set_shares_not_summing", r({"--set", "firms.alpha.headcount_share=0.7"}),
+      {"set_shares_not_summing",
+       r({"--set", "firms.alpha.headcount_share=0.7"}),
        {"two_firms.yaml:14:3: firms: ", "sum"}},
       {"set_ticks_zero", r({"--set", "ticks=0"}), {"--set ticks=0: ticks: "}},
       {"set_seed_negative", r({"--set", "seed=-1"}), {"--set seed=-1: seed: "}},
       {"set_seed_too_large", r({"--set", "seed=18446744073709551616"}), {"seed: "}},
-      {"set_researchers_beyond_memory", r({"--set", "population.researchers=4000000000"}),
-       {"--set population.researchers=4000000000: population.researchers: "}, true},
+      {"set_researchers_beyond_memory",
+       r({"--set", "population.researchers=4000000000"}),
+       {"--set population.researchers=4000000000: population.researchers: "},
+       true},
       {"set_on_embedded_default",
        {"run", "--out", "D", "--quiet", "--set", "firms.meta.pay.median=-1"},
        {"--set firms.meta.pay.median=-1: firms.meta.pay.median: "}},
@@ -1256,8 +1322,8 @@ TEST_F(CliProgress, BarOnlyWhenStderrIsATerminalAndNotQuiet) {
     std::vector<std::string> loud = kQuickDefault;
     loud.pop_back();  // --quiet
     const Result r = start(with(loud, {"--out", "loud"}), tty.master)->wait();
-    const std::string last_week = "week " + std::to_string(kDefault.quick_ticks) + "/" +
-                                  std::to_string(kDefault.quick_ticks);
+    const std::string last_week =
+        "week " + std::to_string(kDefault.quick_ticks) + "/" + std::to_string(kDefault.quick_ticks);
     EXPECT_EQ(r.exit_code, 0) << r;
     EXPECT_NE(r.tty.find(last_week), std::string::npos) << "terminal got: " << r.tty;
     EXPECT_EQ(r.out.find("week "), std::string::npos) << "the bar belongs on stderr";
@@ -1281,7 +1347,8 @@ TEST_F(CliUsage, HelpAndVersionExit0) {
 
   r = cli({"run", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r;
-  for (const char* flag : {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet"})
+  for (const char* flag :
+       {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 
   r = cli({"--version"});
