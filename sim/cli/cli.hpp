@@ -15,14 +15,15 @@ namespace talentsim::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;
 inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitInterrupted = 130;
+inline constexpr int kExitInterrupted = 130;  ///< 128 + SIGINT; SIGTERM gives 143
 
+/// Flags as typed; run() checks them strictly (CLI11 would wrap "-1" into a uint64).
 struct RunOptions {
   std::optional<std::string> scenario;  ///< absent: the embedded default
   std::optional<std::string> out;
-  std::optional<std::uint64_t> seed;
-  std::optional<std::int64_t> ticks;
-  std::optional<int> threads;
+  std::optional<std::string> seed;
+  std::optional<std::string> ticks;
+  std::optional<std::string> threads;
   std::vector<std::string> sets;
   bool agents = false;
   bool quiet = false;

@@ -1,9 +1,11 @@
 // talentsim: run and validate talent-market scenarios from the command line.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli.hpp"
+#include "talentsim/core/text.hpp"
 #include "talentsim/core/version.hpp"
 #include "talentsim/model/params.hpp"
 #include "talentsim/scenario/scenario.hpp"
@@ -20,10 +22,8 @@ int main(int argc, char** argv) {
                       "Scenario YAML file (default: the embedded scenarios/meta_2024.yaml)");
   run_cmd->add_option("--out", run.out, "Output folder (default: runs/<name>-seed<seed>)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
-  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1, 4096));
-  run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{kMaxTicks}));
+  run_cmd->add_option("--threads", run.threads, "Worker threads, 1-4096 (default: all cores)");
+  run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)");
   run_cmd->add_option("--set", run.sets,
                       "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
       ->allow_extra_args(false);
@@ -48,6 +48,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Name an unknown command rather than only saying one is required.
+    const std::vector<std::string> commands{"run", "validate", "schema"};
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const std::string guess = closest_match(argv[1], commands);
+      std::cerr << "talentsim: error: unknown subcommand '" << argv[1] << "'"
+                << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n";
+      std::cerr << "Run 'talentsim --help' for usage.\n";
+      return cli::kExitBadInput;
+    }
     std::cerr << "talentsim: error: " << e.what() << "\n";
     std::cerr << "Run 'talentsim --help' for usage.\n";
     return cli::kExitBadInput;

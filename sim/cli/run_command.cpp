@@ -10,21 +10,43 @@
 
 #include "cli.hpp"
 #include "talentsim/core/error.hpp"
+#include "talentsim/core/text.hpp"
 #include "talentsim/model/simulation.hpp"
 #include "talentsim/scenario/scenario.hpp"
 
 namespace talentsim::cli {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int signal) { g_signal = signal; }
+
+/// A usage error in a flag's value.
+class FlagError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The flag's value as an integer in [lo, hi], or a FlagError naming the flag.
+template <class T>
+T flag_value(const char* flag, const std::string& text, T lo, T hi) {
+  const auto v = parse_uint(text);
+  if (!v || text.find_first_of("+ \t") != std::string::npos ||
+      *v < static_cast<std::uint64_t>(lo) || *v > static_cast<std::uint64_t>(hi))
+    throw FlagError(std::string(flag) + ": expected an integer in [" + std::to_string(lo) + ", " +
+                    std::to_string(hi) + "], got '" + text + "'");
+  return static_cast<T>(*v);
+}
 
 Scenario load(const std::optional<std::string>& path, std::vector<std::string> sets,
               const RunOptions* run) {
   if (run != nullptr) {
     // Flags are overrides like --set, applied last and validated the same way.
-    if (run->seed) sets.push_back("seed=" + std::to_string(*run->seed));
-    if (run->ticks) sets.push_back("ticks=" + std::to_string(*run->ticks));
+    if (run->seed)
+      sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>(
+                                   "--seed", *run->seed, 0, ~std::uint64_t{0})));
+    if (run->ticks)
+      sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>(
+                                    "--ticks", *run->ticks, 1, kMaxTicks)));
   }
   if (path) return load_scenario_file(*path, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
@@ -47,13 +69,18 @@ int validate(const std::string& scenario_path, const std::vector<std::string>& s
 
 int run(const RunOptions& options) {
   Scenario scenario;
+  int threads = tbb::info::default_concurrency();
   try {
+    if (options.threads) threads = flag_value<int>("--threads", *options.threads, 1, 4096);
+    if (options.out && options.out->empty()) throw FlagError("--out: the folder name is empty");
     scenario = load(options.scenario, options.sets, &options);
+  } catch (const FlagError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
   }
-  const int threads = options.threads.value_or(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(threads));
   const std::filesystem::path dir =
@@ -66,13 +93,14 @@ int run(const RunOptions& options) {
   std::unique_ptr<RunWriter> writer;
   try {
     Simulation sim(std::move(scenario));
+    if (g_signal != 0) throw Cancelled();  // before any folder is made
     writer = std::make_unique<RunWriter>(dir, sim, options.agents);
     SummaryBuilder summary(sim, sim.initial_report());
     const std::int64_t ticks = sim.scenario().ticks;
     Progress progress(!options.quiet, ticks, sim.scenario().population.researchers);
     const double start = now_seconds();
     for (std::int64_t t = 0; t < ticks; ++t) {
-      if (g_interrupted) throw Cancelled();
+      if (g_signal != 0) throw Cancelled();
       sim.step();
       writer->record(sim.last_report());
       summary.record(sim.last_report());
@@ -91,7 +119,7 @@ int run(const RunOptions& options) {
   } catch (const Cancelled&) {
     if (writer) writer->discard();
     std::cerr << "\ntalentsim: interrupted; no output was written\n";
-    return kExitInterrupted;
+    return 128 + (g_signal != 0 ? static_cast<int>(g_signal) : SIGINT);
   } catch (const std::bad_alloc&) {
     if (writer) writer->discard();
     std::cerr << "talentsim: error: out of memory\n";

@@ -44,7 +44,8 @@ FirmTickCounters& FirmTickCounters::operator+=(const FirmTickCounters& o) {
   return *this;
 }
 
-Simulation::Simulation(Scenario scenario) : scenario_(std::move(scenario)) {
+Simulation::Simulation(Scenario scenario)
+    : original_(std::move(scenario)), scenario_(original_) {
   validate(scenario_);
   initialize();
 }

@@ -318,6 +318,7 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
 RunWriter::RunWriter(std::filesystem::path dir, const Simulation& sim, bool agents)
     : dir_(std::move(dir)), agents_(agents), group_names_(sim.group_names()) {
   std::error_code ec;
+  created_dir_ = !std::filesystem::exists(dir_, ec);
   std::filesystem::create_directories(dir_, ec);
   if (ec || !std::filesystem::is_directory(dir_))
     throw IoError("cannot create output folder " + dir_.string() + ": " + ec.message());
@@ -369,11 +370,15 @@ void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
     std::filesystem::remove(dir_ / "agents.csv", ec);
   }
   json.commit();
+  finished_ = true;
 }
 
 void RunWriter::discard() noexcept {
+  if (finished_) return;
   if (timeseries_) timeseries_->discard();
   if (market_) market_->discard();
+  std::error_code ec;
+  if (created_dir_ && std::filesystem::is_empty(dir_, ec)) std::filesystem::remove(dir_, ec);
 }
 
 std::vector<std::string> RunWriter::files() const {

@@ -17,8 +17,8 @@ namespace {
 /// alias bomb is rejected at the alias that crosses the limit, before anything walks it.
 class TreeBuilder final : public YAML::EventHandler {
  public:
-  TreeBuilder(std::shared_ptr<const std::string> source, bool positioned)
-      : source_(std::move(source)), positioned_(positioned) {}
+  TreeBuilder(std::shared_ptr<const std::string> source, bool positioned, std::string_view text)
+      : source_(std::move(source)), positioned_(positioned), text_(text) {}
 
   NodePtr take_root() { return std::move(root_); }
 
@@ -37,8 +37,10 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     add_leaf(mark, anchor, NodeKind::kNull, {});
   }
-  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    // yaml-cpp tags quoted scalars "!" -- and ends one silently at the end of the input.
+    if (tag == "!") check_closing_quote(mark);
     add_leaf(mark, anchor, NodeKind::kScalar, value);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -62,6 +64,41 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnMapEnd() override { close(); }
 
  private:
+  /// A quoted scalar that starts at `mark` must end with its quote before the input does.
+  void check_closing_quote(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.pos < 0) return;
+    const auto start = static_cast<std::size_t>(mark.pos);
+    if (start >= text_.size()) return;
+    const char quote = text_[start];
+    if (quote != '"' && quote != '\'') return;  // a block scalar, or positions we cannot map
+    for (std::size_t i = start + 1; i < text_.size(); ++i) {
+      if (quote == '"' && text_[i] == '\\') {
+        ++i;  // an escaped character
+      } else if (text_[i] == quote) {
+        if (quote == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;  // '' is a quote inside a single-quoted scalar
+          continue;
+        }
+        return;
+      }
+    }
+    throw ScenarioError(location(mark), current_path(),
+                        "YAML syntax error: this quoted text is never closed");
+  }
+
+  /// The key path of the node being read, from the open collections: "firms[0].name".
+  [[nodiscard]] std::string current_path() const {
+    std::string path;
+    for (const Open& o : stack_) {
+      if (o.node->kind == NodeKind::kSequence) {
+        path += "[" + std::to_string(o.node->items.size()) + "]";
+      } else if (o.pending_key) {
+        path += (path.empty() ? "" : ".") + o.pending_key->text;
+      }
+    }
+    return path;
+  }
+
   /// A collection still being read.
   struct Open {
     NodePtr node;
@@ -132,6 +169,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   std::shared_ptr<const std::string> source_;
   bool positioned_;
+  std::string_view text_;  ///< the document, to check quoted scalars against
   int documents_ = 0;
   std::uint64_t total_ = 0;
   std::vector<Open> stack_;
@@ -151,7 +189,7 @@ NodePtr parse_yaml(std::string_view text, const std::shared_ptr<const std::strin
                    bool positioned) {
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
-  TreeBuilder builder(source, positioned);
+  TreeBuilder builder(source, positioned, text);
   try {
     while (parser.HandleNextDocument(builder)) {
     }

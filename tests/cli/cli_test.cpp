@@ -7,7 +7,6 @@
 //                 [--set KEY=VALUE]... [--agents] [--quiet]
 //   talentsim validate SCENARIO.yaml
 //
-// Tests that fail because of a real CLI bug say so in a comment starting "CLI BUG".
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -36,6 +35,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "talentsim/scenario/scenario.hpp"
 
 namespace {
 
@@ -712,12 +713,11 @@ TEST_F(CliRun, EveryShippedScenarioValidatesAndRuns) {
     EXPECT_EQ(v.exit_code, 0) << v;
     EXPECT_NE(v.out.find("ok"), std::string::npos) << v.out;
 
-    // Few weeks, but enough for every event to fall inside the run.
+    // Few weeks, but enough for every event to fall inside the run (events may come
+    // from a base scenario through `extends:`, so read the resolved scenario).
     std::int64_t ticks = 8;
-    const YAML::Node scenario = YAML::LoadFile(file.string());
-    if (scenario["events"])
-      for (const auto& event : scenario["events"])
-        ticks = std::max(ticks, event["week"].as<std::int64_t>());
+    for (const auto& event : talentsim::load_scenario_file(file).events)
+      ticks = std::max(ticks, event.week);
     const std::string dir = "run" + std::to_string(++n);
     const Result r = cli({"run", file.string(), "--out", dir, "--quiet", "--ticks",
                           std::to_string(ticks), "--set", "population.researchers=2000"});
@@ -778,10 +778,9 @@ TEST_F(CliDeterminism, ResolvedScenarioReproducesTheRun) {
 }
 
 TEST_F(CliDeterminism, ResolvedScenarioReproducesARunWithEventsOfEveryType) {
-  // CLI BUG: a `market` event changes the scenario the simulation holds, and scenario.yaml
-  // is written from it at the end of the run, so it records the post-event market rates
-  // (here offer_rate_employed: 2 instead of 1.5) and `talentsim run DIR/scenario.yaml`
-  // applies them from week 1: timeseries.csv, market.csv, flows.csv and state_hash differ.
+  // A `market` event changes the live market rates (here offer_rate_employed 1.5 -> 2 in
+  // week 4); scenario.yaml must still record the scenario as given, or re-running it would
+  // apply the event's rates from week 1.
   write("events.yaml", with_every_event_type());
   const Result first = cli({"run", "events.yaml", "--out", "A", "--agents", "--quiet"});
   expect_finished(first, "A", true);
@@ -1027,11 +1026,11 @@ const std::vector<BadFile> kBadFiles = [] {
       {"syntax_too_deep",
        "a: " + std::string(20000, '[') + std::string(20000, ']') + "\n",
        {"YAML syntax error"}},
-      // CLI BUG: a double-quoted scalar left open at the end of the file is accepted
-      // (exit 0, the rest of the file becomes the description); it must be a syntax error.
+      // yaml-cpp ends a quoted scalar silently at the end of the input; the reader
+      // checks for the closing quote itself.
       {"syntax_unterminated_quote_at_end",
        edited({{3, ""}}, "description: \"CLI test scenario\n"),
-       {"bad.yaml:", "description"}},
+       {"bad.yaml:", "description", "never closed"}},
       {"second_document", kTwoFirms + "---\nname: other\n", {"bad.yaml:27:1: ", "document"}},
       // Empty, missing, not a file, not a map.
       {"empty_file", "", {"bad.yaml:1:1: ", "empty"}},
@@ -1153,11 +1152,13 @@ const std::vector<BadArgs> kBadArgs = [] {
       {"threads_text", r({"--threads", "abc"}), {"--threads"}},
       {"threads_too_many", r({"--threads", "99999"}), {"--threads"}},
       {"seed_text", r({"--seed", "abc"}), {"--seed"}},
-      // CLI BUG: `--seed -1` exits 0 and runs with seed 18446744073709551615 (wrapped).
+      // Must not wrap around to 18446744073709551615.
       {"seed_negative", r({"--seed", "-1"}), {"--seed"}},
-      // CLI BUG: `--seed 18446744073709551616` (2^64) exits 0 and runs with seed 2^64-1.
+      // 2^64: must not saturate to 2^64-1.
       {"seed_too_large", r({"--seed", "18446744073709551616"}), {"--seed"}},
       {"seed_fraction", r({"--seed", "1.5"}), {"--seed"}},
+      {"seed_hex", r({"--seed", "0x10"}), {"--seed"}},
+      {"out_empty", r({"--out", ""}), {"--out"}},
       {"ticks_zero", r({"--ticks", "0"}), {"--ticks"}},
       {"ticks_text", r({"--ticks", "abc"}), {"--ticks"}},
       {"ticks_negative", r({"--ticks", "-1"}), {"--ticks"}},
@@ -1263,6 +1264,33 @@ TEST_F(CliInterrupt, SigintExits130AndLeavesNoFileInTheOutputFolder) {
   EXPECT_FALSE(r.signaled) << "the run must catch SIGINT, clean up and exit 130";
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(entries(at("D")), std::vector<std::string>{}) << "no output, not even temporaries";
+  EXPECT_FALSE(fs::exists(at("D"))) << "a folder the run created is removed again";
+}
+
+TEST_F(CliInterrupt, SigtermExits143AndLeavesNothing) {
+  auto child = start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
+                      "D", "--quiet"});
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!fs::exists(at("D")) && !child->exited() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(2ms);
+  ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(::kill(child->pid(), SIGTERM), 0);
+  const Result r = child->wait(60s);
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
+  EXPECT_FALSE(fs::exists(at("D")));
+}
+
+TEST_F(CliInterrupt, AnInterruptedRunKeepsAFolderThatExistedBefore) {
+  fs::create_directories(at("D"));
+  write("D/notes.txt", "mine\n");
+  auto child = start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
+                      "D", "--quiet"});
+  std::this_thread::sleep_for(1500ms);
+  ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
+  const Result r = child->wait(60s);
+  EXPECT_EQ(r.exit_code, 130) << r;
+  EXPECT_EQ(entries(at("D")), std::vector<std::string>{"notes.txt"});
 }
 
 // ---------------------------------------------------------------------------

@@ -62,7 +62,9 @@ class Simulation {
 
   /// Ticks completed so far (0 before the first step).
   [[nodiscard]] std::int64_t tick() const { return tick_; }
-  [[nodiscard]] const Scenario& scenario() const { return scenario_; }
+  /// The scenario as given (market events change a live copy, never this one, so
+  /// writing it out reproduces the run).
+  [[nodiscard]] const Scenario& scenario() const { return original_; }
   /// Metrics of the last tick; before the first step, of the initial state (tick 0).
   [[nodiscard]] const TickReport& last_report() const { return report_; }
   /// Metrics of the current state, recomputed (at tick 0: the initial state, no flows).
@@ -166,7 +168,8 @@ class Simulation {
   /// Index of the named firm with this id. @throws ModelError if there is none.
   [[nodiscard]] FirmId firm_index(const std::string& id) const;
 
-  Scenario scenario_;
+  Scenario original_;  ///< as given
+  Scenario scenario_;  ///< live: market events change it
   std::int64_t tick_ = 0;
   std::size_t named_ = 0;  ///< named firms; startup slots follow
   ResearcherColumns people_;

@@ -85,7 +85,8 @@ class RunWriter {
   void record(const TickReport& report);
   /// Writes the remaining files and renames every file into place. @throws IoError
   void finish(const Simulation& sim, const RunSummary& summary);
-  /// Removes every temporary file (also done by the destructor when not finished).
+  /// Removes every temporary file, and the folder if this writer created it and it is
+  /// empty (also done by the destructor when not finished).
   void discard() noexcept;
 
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
@@ -97,6 +98,8 @@ class RunWriter {
 
   std::filesystem::path dir_;
   bool agents_;
+  bool created_dir_ = false;
+  bool finished_ = false;
   std::vector<std::string> group_names_;
   std::unique_ptr<AtomicFile> timeseries_;
   std::unique_ptr<AtomicFile> market_;
