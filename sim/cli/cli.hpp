@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "talentsim/core/text.hpp"
 #include "talentsim/output/writers.hpp"
 
 namespace talentsim::cli {
@@ -29,7 +31,17 @@ struct RunOptions {
   bool quiet = false;
 };
 
+struct BenchOptions {
+  std::int64_t researchers = 1'000'000;
+  int firms = 12;
+  std::int64_t ticks = 52;
+  std::optional<int> threads;
+  bool sweep = false;
+  bool json = false;
+};
+
 int run(const RunOptions& options);
+int bench(const BenchOptions& options);
 int validate(const std::string& scenario_path, const std::vector<std::string>& sets);
 
 /// Progress on stderr: a bar, the tick, ETA and throughput; silent when disabled.
@@ -50,6 +62,23 @@ class Progress {
 /// The readable table printed at the end of a run.
 void print_summary(std::ostream& out, const RunSummary& summary, const std::string& dir,
                    const std::vector<std::string>& files);
+
+/// A usage error in a flag's value.
+class FlagError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The flag's value as an integer in [lo, hi], or a FlagError naming the flag.
+template <class T>
+T flag_value(const char* flag, const std::string& text, T lo, T hi) {
+  const auto v = parse_uint(text);
+  if (!v || text.find_first_of("+ \t") != std::string::npos ||
+      *v < static_cast<std::uint64_t>(lo) || *v > static_cast<std::uint64_t>(hi))
+    throw FlagError(std::string(flag) + ": expected an integer in [" + std::to_string(lo) + ", " +
+                    std::to_string(hi) + "], got '" + text + "'");
+  return static_cast<T>(*v);
+}
 
 /// Seconds on a monotonic clock.
 double now_seconds();

@@ -37,6 +37,18 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--set", validate_sets, "Override a scenario key: KEY=VALUE")
       ->allow_extra_args(false);
 
+  cli::BenchOptions bench;
+  std::string bench_researchers, bench_firms, bench_ticks, bench_threads;
+  auto* bench_cmd = app.add_subcommand("bench", "Measure tick throughput on a synthetic market");
+  bench_cmd->add_option("--researchers", bench_researchers, "Researchers (default 1000000)");
+  bench_cmd->add_option("--firms", bench_firms, "Firms (default 12)");
+  bench_cmd->add_option("--ticks", bench_ticks, "Weeks (default 52)");
+  auto* bench_threads_opt =
+      bench_cmd->add_option("--threads", bench_threads, "Threads (default: all cores)");
+  bench_cmd->add_flag("--threads-sweep", bench.sweep, "1, 2, 4, ... up to all cores")
+      ->excludes(bench_threads_opt);
+  bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
+
   app.add_subcommand("schema", "Print every scenario key with its default and meaning (Markdown)");
 
   try {
@@ -49,7 +61,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Name an unknown command rather than only saying one is required.
-    const std::vector<std::string> commands{"run", "validate", "schema"};
+    const std::vector<std::string> commands{"run", "validate", "bench", "schema"};
     if (argc > 1 && argv[1][0] != '-' &&
         std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       const std::string guess = closest_match(argv[1], commands);
@@ -63,6 +75,23 @@ int main(int argc, char** argv) {
     return cli::kExitBadInput;
   }
   if (*run_cmd) return cli::run(run);
+  if (*bench_cmd) {
+    try {
+      if (!bench_researchers.empty())
+        bench.researchers = cli::flag_value<std::int64_t>("--researchers", bench_researchers, 1,
+                                                          4'000'000'000);
+      if (!bench_firms.empty())
+        bench.firms = cli::flag_value<int>("--firms", bench_firms, 1, kMaxNamedFirms);
+      if (!bench_ticks.empty())
+        bench.ticks = cli::flag_value<std::int64_t>("--ticks", bench_ticks, 1, kMaxTicks);
+      if (!bench_threads.empty())
+        bench.threads = cli::flag_value<int>("--threads", bench_threads, 1, 4096);
+    } catch (const cli::FlagError& e) {
+      std::cerr << "talentsim: error: " << e.what() << "\n";
+      return cli::kExitBadInput;
+    }
+    return cli::bench(bench);
+  }
   if (app.got_subcommand("schema")) {
     std::cout << scenario_reference();
     return cli::kExitOk;

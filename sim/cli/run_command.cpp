@@ -20,23 +20,6 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int signal) { g_signal = signal; }
 
-/// A usage error in a flag's value.
-class FlagError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// The flag's value as an integer in [lo, hi], or a FlagError naming the flag.
-template <class T>
-T flag_value(const char* flag, const std::string& text, T lo, T hi) {
-  const auto v = parse_uint(text);
-  if (!v || text.find_first_of("+ \t") != std::string::npos ||
-      *v < static_cast<std::uint64_t>(lo) || *v > static_cast<std::uint64_t>(hi))
-    throw FlagError(std::string(flag) + ": expected an integer in [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], got '" + text + "'");
-  return static_cast<T>(*v);
-}
-
 Scenario load(const std::optional<std::string>& path, std::vector<std::string> sets,
               const RunOptions* run) {
   if (run != nullptr) {

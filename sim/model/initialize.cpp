@@ -26,6 +26,9 @@ void ResearcherColumns::resize(std::size_t n) {
   hired_tick.resize(n);
   initial_employer.resize(n);
   moves.resize(n);
+  money.resize(n);
+  appeal.resize(n);
+  drive.resize(n);
 }
 
 FirmTickCounters& FirmTickCounters::operator+=(const FirmTickCounters& o) {
@@ -71,6 +74,9 @@ void Simulation::initialize() {
   flows_.places.emplace_back(kPlaceIndependent);
   flows_.places.emplace_back(kPlaceBetweenJobs);
   flows_.counts.assign(flows_.places.size() * flows_.places.size(), 0);
+  group_sums_.assign(named_ + 1, GroupSums{});
+  salary_histogram_.assign((named_ + 1) * salary_bins_.count(), 0u);
+  recount_group_state(group_sums_, salary_histogram_);
   compute_metrics(report_);  // last_report() describes the initial state until the first step
 }
 
@@ -164,6 +170,10 @@ void Simulation::draw_population() {
       people_.hired_tick[i] = 0;
       people_.moves[i] = 0;
       people_.next_event[i] = kNever;
+      const Preferences pref = draw_preferences(id);
+      people_.money[i] = static_cast<float>(pref.money);
+      people_.appeal[i] = static_cast<float>(pref.appeal);
+      people_.drive[i] = static_cast<float>(pref.entrepreneurship);
       double b0 = 0.0;
       if (wb.initial_burnout) {
         b0 = *wb.initial_burnout;
@@ -235,7 +245,7 @@ void Simulation::calibrate_pay() {
       if (f == kNoFirm) continue;
       people_.salary[i] = static_cast<float>(people_.salary[i] * scale[f]);
       const std::size_t k = 4 * std::size_t{f};
-      acc[k] += std::llround(people_.salary[i]);
+      acc[k] += cents(people_.salary[i]);
       acc[k + 1] += 1;
       acc[k + 2] += (people_.flags[i] & flag::kTop) != 0;
       acc[k + 3] += (people_.flags[i] & flag::kPublished) != 0;
@@ -243,13 +253,13 @@ void Simulation::calibrate_pay() {
   });
   for (const auto& acc : payroll)
     for (std::size_t j = 0; j < named_; ++j) {
-      firms_[j].payroll += acc[4 * j];
+      firms_[j].payroll_cents += acc[4 * j];
       firms_[j].headcount += acc[4 * j + 1];
       firms_[j].top += acc[4 * j + 2];
       firms_[j].published += acc[4 * j + 3];
     }
   for (std::size_t j = 0; j < named_; ++j) {
-    firms_[j].initial_payroll = firms_[j].payroll;
+    firms_[j].initial_payroll_cents = firms_[j].payroll_cents;
     TALENTSIM_ASSERT(firms_[j].headcount == firms_[j].initial_headcount, "initial headcount");
   }
 
@@ -349,6 +359,10 @@ void Simulation::setup_rate_tables() {
 
   // Row e: an employee of named firm e (offers never from e; shares renormalised);
   // row named_: an employee of a startup (any recruiter; the sector picks another startup).
+  recruiter_theta_.assign(r, 0);
+  for (std::size_t j = 0; j < r; ++j)
+    recruiter_theta_[j] = static_cast<std::uint32_t>(
+        std::lower_bound(thetas_.begin(), thetas_.end(), theta[j]) - thetas_.begin());
   recruit_weight_.assign(r * r, 0.0);
   rate_coef_.assign(r * u, 0.0);
   for (std::size_t e = 0; e < r; ++e) {
@@ -359,9 +373,7 @@ void Simulation::setup_rate_tables() {
       if (!startup_row && j == e) continue;
       const double w = share[j] * renorm * recruit_norm_[j];
       recruit_weight_[e * r + j] = w;
-      const auto k = static_cast<std::size_t>(
-          std::lower_bound(thetas_.begin(), thetas_.end(), theta[j]) - thetas_.begin());
-      rate_coef_[e * u + k] += w;
+      rate_coef_[e * u + recruiter_theta_[j]] += w;
     }
   }
   between_jobs_weight_ = share;

@@ -51,13 +51,15 @@ bool covers(Eligibility who, std::uint8_t flags) {
 
 double log_pay(double usd) { return std::log(std::max(usd, 1.0)); }
 
+/// One option of a decision. Left uninitialised in bulk: a decision fills only the
+/// options it has.
 struct Option {
   enum class Kind : std::uint8_t { kStay, kPending, kOffer, kFound, kIndependent };
-  Kind kind = Kind::kStay;
-  FirmId firm = kNoFirm;
-  std::uint32_t serial = 0;
-  double wage = 0.0;   ///< cash pay
-  double value = 0.0;  ///< utility, taste shock included once drawn
+  Kind kind;
+  FirmId firm;
+  std::uint32_t serial;
+  double wage;   ///< cash pay
+  double value;  ///< utility, taste shock included once drawn
 };
 
 }  // namespace
@@ -65,10 +67,6 @@ struct Option {
 // ---------------------------------------------------------------------------
 // Pay and rates
 // ---------------------------------------------------------------------------
-
-double Simulation::pay_policy(const FirmState& f, double skill) const {
-  return f.pay_base * std::pow(skill, f.params.pay.skill_elasticity);
-}
 
 double Simulation::market_pay(double skill) const {
   return market_base_ * std::pow(skill, market_elasticity_);
@@ -78,21 +76,35 @@ bool Simulation::campaign_targets(const Campaign& c, FirmId employer, double ski
   return employer == c.target && skill >= c.skill_threshold;
 }
 
+Simulation::SkillPowers Simulation::skill_powers(double skill) const {
+  SkillPowers p;
+  p.log_skill = std::log(skill);
+  const std::size_t u = std::min(thetas_.size(), SkillPowers::kCached);
+  for (std::size_t k = 0; k < u; ++k)
+    p.power[k] = thetas_[k] == 0.0 ? 1.0 : std::exp(thetas_[k] * p.log_skill);
+  return p;
+}
+
+double Simulation::skill_power(const SkillPowers& p, std::size_t recruiter) const {
+  const std::uint32_t k = recruiter_theta_[recruiter];
+  return k < SkillPowers::kCached ? p.power[k] : std::exp(thetas_[k] * p.log_skill);
+}
+
 double Simulation::offer_rate_of(FirmId employer, bool employed, double skill,
-                                 ResearcherId /*id*/) const {
+                                 const SkillPowers& powers) const {
   const auto& m = scenario_.market;
   if (!employed) return m.offer_rate_between_jobs;
   // lambda1 * sum_j w_j(e) q^theta_j / E[q^theta_j], grouped by distinct theta.
-  const std::size_t row = employer < named_ ? employer : named_;
+  const std::size_t row = employer_row(employer);
   const std::size_t u = thetas_.size();
-  const double lq = std::log(skill);
   double sum = 0.0;
   for (std::size_t k = 0; k < u; ++k)
-    sum += rate_coef_[row * u + k] * (thetas_[k] == 0.0 ? 1.0 : std::exp(thetas_[k] * lq));
+    sum += rate_coef_[row * u + k] *
+           (k < SkillPowers::kCached ? powers.power[k] : std::exp(thetas_[k] * powers.log_skill));
   for (const Campaign& c : campaigns_) {
     if (!campaign_targets(c, employer, skill)) continue;
-    const double theta = firms_[c.firm].params.recruiting.skill_targeting;
-    sum += recruit_weight_[row * (named_ + 1) + c.firm] * std::exp(theta * lq) * (c.multiplier - 1.0);
+    sum += recruit_weight_[row * (named_ + 1) + c.firm] * skill_power(powers, c.firm) *
+           (c.multiplier - 1.0);
   }
   return m.offer_rate_employed * sum;
 }
@@ -105,26 +117,36 @@ double Simulation::hazard_rate_of(bool /*employed*/, bool independent) const {
 
 double Simulation::offer_rate(ResearcherId id) const {
   const FirmId e = people_.employer[id];
-  return offer_rate_of(e, e != kNoFirm, people_.skill[id], id);
+  const double q = people_.skill[id];
+  return offer_rate_of(e, e != kNoFirm, q, e != kNoFirm ? skill_powers(q) : SkillPowers{});
 }
 
 double Simulation::event_rate(ResearcherId id) const {
   const FirmId e = people_.employer[id];
   const bool employed = e != kNoFirm;
   const bool independent = (people_.flags[id] & flag::kIndependent) != 0;
-  return offer_rate_of(e, employed, people_.skill[id], id) + hazard_rate_of(employed, independent) +
+  return offer_rate(id) + hazard_rate_of(employed, independent) +
          (employed ? scenario_.market.separation_rate : 0.0);
 }
 
 void Simulation::schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw) {
+  schedule_clock_at_rate(id, from_tick, draw, event_rate(id));
+}
+
+void Simulation::schedule_clock_at_rate(ResearcherId id, std::uint32_t from_tick,
+                                        std::uint32_t draw, double rate) {
   // The first tick with an event is from_tick - 1 + G, G geometric on {1, 2, ...}.
   RandomStream rs(scenario_.seed, id, from_tick, Purpose::kClock, draw);
-  const std::uint32_t g = ticks_to_next_event(event_rate(id) * kDt, rs.uniform(), kNever);
+  const std::uint32_t g = ticks_to_next_event(rate * kDt, rs.uniform(), kNever);
   const std::uint64_t next = std::uint64_t{from_tick} - 1 + g;
   people_.next_event[id] = next >= kNever ? kNever : static_cast<Tick>(next);
 }
 
 Simulation::Preferences Simulation::preferences(ResearcherId id) const {
+  return {people_.money[id], people_.appeal[id], people_.drive[id]};
+}
+
+Simulation::Preferences Simulation::draw_preferences(ResearcherId id) const {
   const auto& p = scenario_.preferences;
   RandomStream rs(scenario_.seed, id, 0, Purpose::kPreferences);
   Preferences out{};
@@ -160,16 +182,18 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   const double s = people_.salary[id];
 
   // Phase 3a: what the clock's events are.
+  const SkillPowers powers = skill_powers(q);
   std::uint32_t offer_events = 0;
   bool found_idea = false;
   bool independence_idea = false;
   bool separation = false;
+  double total = 0.0;  // the researcher's event rate, for the next clock
   if (clock_fired) {
-    const double r_offer = offer_rate_of(e, employed, q, id);
+    const double r_offer = offer_rate_of(e, employed, q, powers);
     const double r_found = st.enabled ? st.founding_rate : 0.0;
     const double r_indep = independent ? 0.0 : ind.consider_rate;
     const double r_sep = employed ? mk.separation_rate : 0.0;
-    const double total = r_offer + r_found + r_indep + r_sep;
+    total = r_offer + r_found + r_indep + r_sep;
     if (total > 0.0) {
       RandomStream ev(seed, id, t, Purpose::kEventKinds);
       const std::uint32_t k = zero_truncated_poisson(total * kDt, ev.uniform(), kMaxEvents);
@@ -199,17 +223,20 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     return alpha * log_pay(wage * (1.0 + equity)) + pref.appeal * (firm.appeal + boost) +
            firm.params.prestige;
   };
+  const auto policy_pay = [&](const FirmState& f) {
+    return f.pay_base * std::exp(f.params.pay.skill_elasticity * powers.log_skill);
+  };
   const auto startup_wage = [&](const FirmState& f, double z) {
-    return f.pay_base * std::pow(q, f.params.pay.skill_elasticity) *
-           std::exp(f.params.pay.dispersion * z);
+    return policy_pay(f) * std::exp(f.params.pay.dispersion * z);
   };
   const bool uniform_wages = mk.offer_wages.source == WageSource::kUniform;
 
-  std::array<Option, kMaxOptions> opts;
+  Option opts[kMaxOptions];  // NOLINT: uninitialised on purpose; n counts the filled ones
   std::size_t n = 0;
   Option& stay = opts[n++];
   stay.kind = Option::Kind::kStay;
   stay.firm = e;
+  stay.serial = e != kNoFirm ? firms_[e].serial : 0;
   stay.wage = s;
   if (employed) {
     stay.value = job_value(e, s, 0.0) - ch.burnout_weight * people_.burnout[id] +
@@ -232,26 +259,29 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   }
 
   const auto& alive = work_->alive_startups;
+  // Each recruiter's weight among this researcher's offers, once per decision.
+  thread_local std::vector<double> weights;
+  double weight_total = 0.0;
+  if (offer_events > 0) {
+    weights.assign(recruiters, 0.0);
+    for (std::size_t j = 0; j < recruiters; ++j) {
+      double w = employed ? recruit_weight_[row * recruiters + j] * skill_power(powers, j)
+                          : between_jobs_weight_[j];
+      if (employed)
+        for (const Campaign& c : campaigns_)
+          if (c.firm == j && campaign_targets(c, e, q)) w *= c.multiplier;
+      weights[j] = w;
+      weight_total += w;
+    }
+  }
   for (std::uint32_t m = 0; m < offer_events; ++m) {
+    if (!(weight_total > 0.0)) break;
+    // Which recruiter: in proportion to its weight.
     RandomStream pick(seed, id, t, Purpose::kOfferFirm, m);
-    // Which recruiter: in proportion to its share of offers to this researcher.
-    double total = 0.0;
-    const double lq = std::log(q);
-    const auto weight = [&](std::size_t j) {
-      if (!employed) return between_jobs_weight_[j];
-      const double theta = j < named_ ? firms_[j].params.recruiting.skill_targeting
-                                      : st.skill_targeting;
-      double w = recruit_weight_[row * recruiters + j] * std::exp(theta * lq);
-      for (const Campaign& c : campaigns_)
-        if (c.firm == j && campaign_targets(c, e, q)) w *= c.multiplier;
-      return w;
-    };
-    for (std::size_t j = 0; j < recruiters; ++j) total += weight(j);
-    if (!(total > 0.0)) break;
-    double x = pick.uniform() * total;
+    double x = pick.uniform() * weight_total;
     std::size_t j = 0;
     for (; j + 1 < recruiters; ++j) {
-      x -= weight(j);
+      x -= weights[j];
       if (x < 0.0) break;
     }
     FirmId firm = static_cast<FirmId>(j);
@@ -277,7 +307,7 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     } else if (f.is_startup) {
       wage = startup_wage(f, wz.normal());
     } else {
-      const double policy = pay_policy(f, q);
+      const double policy = policy_pay(f);
       wage = policy * std::exp(f.params.pay.dispersion * wz.normal());
       if (employed) wage = std::max(wage, s * (1.0 + f.params.recruiting.offer_premium));
       wage = std::min(wage, f.params.pay.ceiling * policy);
@@ -310,6 +340,8 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   if (found_idea && st.enabled) {
     Option& o = opts[n++];
     o.kind = Option::Kind::kFound;
+    o.firm = kNoFirm;
+    o.serial = 0;
     o.wage = st.founder_pay_fraction * market_pay(q);
     o.value = alpha * log_pay(o.wage * (1.0 + st.equity_value)) + pref.entrepreneurship +
               st.funding_climate - leave_cost;
@@ -317,14 +349,16 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   if (independence_idea && !independent) {
     Option& o = opts[n++];
     o.kind = Option::Kind::kIndependent;
+    o.firm = kNoFirm;
+    o.serial = 0;
     o.wage = ind.income;
     o.value = alpha * log_pay(ind.income) + ind.value - leave_cost;
   }
 
   // Random utility (choice.hpp): taste shocks in option order, then the best wins.
-  std::array<double, kMaxOptions> values{};
+  double values[kMaxOptions];  // NOLINT: the first n are set below
   for (std::size_t k = 0; k < n; ++k) values[k] = opts[k].value;
-  const std::span<double> v(values.data(), n);
+  const std::span<double> v(values, n);
   if (ch.noise > 0.0) {
     RandomStream noise(seed, id, t, Purpose::kChoiceNoise);
     add_taste_shocks(v, ch.noise, noise);
@@ -350,10 +384,10 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
         const double s_now = std::max(s, 1.0);
         const double cap_e = std::max(
             s_now, std::min(s_now * (1.0 + mine.params.retention.max_raise),
-                            mine.params.pay.ceiling * pay_policy(mine, q)));
+                            mine.params.pay.ceiling * policy_pay(mine)));
         const double w = opts[chosen].wage;
         const double cap_j =
-            uniform_wages ? w : std::max(w, rival.params.pay.ceiling * pay_policy(rival, q));
+            uniform_wages ? w : std::max(w, rival.params.pay.ceiling * policy_pay(rival));
         const double base_stay = opts[0].value - alpha * log_pay(s_now);
         const double base_rival = opts[chosen].value - alpha * log_pay(w);
         const double best_e = base_stay + alpha * log_pay(cap_e);
@@ -413,7 +447,7 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   }
   if (d.action == Decision::Action::kStay && !d.separation && !d.counter_made && !d.drop_pending) {
     // Nothing changes; only the clock moves on. Safe in parallel: row id is this chunk's.
-    if (clock_fired) schedule_clock(id, t + 1, 0);
+    if (clock_fired) schedule_clock_at_rate(id, t + 1, 0, total);
     return;
   }
   out.push_back(d);
@@ -459,8 +493,8 @@ void Simulation::apply_hiring_limits(std::vector<Decision*>& hires, std::vector<
                static_cast<double>(firm.headcount);
     double budget = std::numeric_limits<double>::infinity();
     if (h.payroll_budget)
-      budget = *h.payroll_budget * static_cast<double>(firm.initial_payroll) -
-               static_cast<double>(firm.payroll);
+      budget = (*h.payroll_budget * static_cast<double>(firm.initial_payroll_cents) -
+                static_cast<double>(firm.payroll_cents)) / 100.0;
     for (Candidate& c : list) {
       if (places >= 1.0 && c.salary <= budget) {
         places -= 1.0;
@@ -495,12 +529,13 @@ void Simulation::leave_current_place(ResearcherId id, std::size_t to_place, bool
   }
   if (from == kNoFirm) return;
 
+  count_out(id);
   FirmState& f = firms_[from];
   const std::uint8_t fl = people_.flags[id];
   --f.headcount;
   f.top -= (fl & flag::kTop) != 0;
   f.published -= (fl & flag::kPublished) != 0;
-  f.payroll -= std::llround(people_.salary[id]);
+  f.payroll_cents -= cents(people_.salary[id]);
   ++f.tick.departures;
   f.tick.top_departures += (fl & flag::kTop) != 0;
   f.tick.published_departures += (fl & flag::kPublished) != 0;
@@ -547,8 +582,9 @@ void Simulation::join_firm(ResearcherId id, FirmId firm, float salary) {
   ++f.headcount;
   f.top += (fl & flag::kTop) != 0;
   f.published += (fl & flag::kPublished) != 0;
-  f.payroll += std::llround(salary);
+  f.payroll_cents += cents(salary);
   ++f.tick.hires;
+  count_in(id);
   if (f.is_startup) {
     f.members.push_back(id);
     // Forget people who have left once the list is mostly stale.
@@ -560,9 +596,26 @@ void Simulation::join_firm(ResearcherId id, FirmId firm, float salary) {
   }
 }
 
+void Simulation::prefetch_row(ResearcherId id) const {
+  const auto& p = people_;
+  __builtin_prefetch(&p.employer[id], 1);
+  __builtin_prefetch(&p.flags[id], 1);
+  __builtin_prefetch(&p.team[id], 1);
+  __builtin_prefetch(&p.burnout[id], 1);
+  __builtin_prefetch(&p.faith[id], 1);
+  __builtin_prefetch(&p.salary[id], 1);
+  __builtin_prefetch(&p.next_event[id], 1);
+  __builtin_prefetch(&p.skill[id], 0);
+  __builtin_prefetch(&p.hired_tick[id], 1);
+  __builtin_prefetch(&p.moves[id], 1);
+}
+
 void Simulation::move_researcher(ResearcherId id, FirmId to, float salary, bool independent) {
   const bool was_employed = people_.employer[id] != kNoFirm;
   leave_current_place(id, place_of(to, independent), true);
+  // A fresh start sheds some burnout (before joining, so the new group counts the new value).
+  people_.burnout[id] =
+      static_cast<float>(people_.burnout[id] * (1.0 - scenario_.wellbeing.fresh_start_relief));
   if (to != kNoFirm) {
     join_firm(id, to, salary);
   } else {
@@ -574,8 +627,6 @@ void Simulation::move_researcher(ResearcherId id, FirmId to, float salary, bool 
     }
   }
   if (people_.moves[id] != 0xFFFF) ++people_.moves[id];
-  people_.burnout[id] =
-      static_cast<float>(people_.burnout[id] * (1.0 - scenario_.wellbeing.fresh_start_relief));
   if (!was_employed && to != kNoFirm) work_->fresh_hires.push_back(id);
   work_->redraw.push_back(id);
 }
@@ -594,7 +645,7 @@ FirmId Simulation::found_startup(ResearcherId founder) {
   s.serial = ++startup_serial_;
   s.founded_tick = tick_;
   s.founder = founder;
-  s.headcount = s.top = s.published = s.payroll = 0;
+  s.headcount = s.top = s.published = s.payroll_cents = 0;
   s.members.clear();
   const double q = people_.skill[founder];
   s.appeal = std::clamp(st.appeal_base + st.appeal_per_log_skill * std::log(q), 0.0, 1.0);
@@ -690,10 +741,14 @@ void Simulation::run_moves() {
     if (d->action == Decision::Action::kMove && d->firm < named_) hires.push_back(d);
   apply_hiring_limits(hires, due);
 
-  // Phase 7: moves, in researcher order.
+  // Phase 7: moves, in researcher order. Each move touches a dozen columns at a row
+  // far from the last one; fetching the rows a few decisions ahead hides that latency.
   std::vector<PendingHire> added;
   std::vector<ResearcherId> founders;
-  for (Decision* d : decisions) {
+  constexpr std::size_t kAhead = 6;
+  for (std::size_t k = 0; k < decisions.size(); ++k) {
+    if (k + kAhead < decisions.size()) prefetch_row(decisions[k + kAhead]->id);
+    Decision* d = decisions[k];
     const ResearcherId id = d->id;
     const FirmId e = people_.employer[id];
     if (e != kNoFirm) {
@@ -706,8 +761,10 @@ void Simulation::run_moves() {
     switch (d->action) {
       case Decision::Action::kStay:
         if (d->counter_won && e != kNoFirm) {
-          firms_[e].payroll += std::llround(d->salary) - std::llround(people_.salary[id]);
+          count_out(id);
+          firms_[e].payroll_cents += cents(d->salary) - cents(people_.salary[id]);
           people_.salary[id] = d->salary;
+          count_in(id);
         }
         break;
       case Decision::Action::kMove:
@@ -746,9 +803,11 @@ void Simulation::run_moves() {
       if (fate[i] == Fate::kWait) pending_[out++] = pending_[i];
     pending_.resize(out);
   }
+  // Both parts are in researcher order (decisions come in id order): merge them.
+  const auto middle = static_cast<std::ptrdiff_t>(pending_.size());
   pending_.insert(pending_.end(), added.begin(), added.end());
-  std::sort(pending_.begin(), pending_.end(),
-            [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
+  std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(),
+                     [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
 
   // Phase 8: startups founded, then failures.
   for (const ResearcherId id : founders) found_startup(id);
@@ -805,14 +864,15 @@ void Simulation::fire_reactive_raises() {
       const auto after = static_cast<float>(before * factor[f]);
       people_.salary[i] = after;
       raised[c * named_ + f] += 1;
-      delta[c * named_ + f] += std::llround(after) - std::llround(before);
+      delta[c * named_ + f] += cents(after) - cents(before);
     }
   });
   for (std::size_t c = 0; c < chunks; ++c)
     for (std::size_t j = 0; j < named_; ++j) {
       firms_[j].tick.reactive_raises += raised[c * named_ + j];
-      firms_[j].payroll += delta[c * named_ + j];
+      firms_[j].payroll_cents += delta[c * named_ + j];
     }
+  rebuild_salary_histogram();
 }
 
 void Simulation::run_reactions() {
@@ -821,7 +881,7 @@ void Simulation::run_reactions() {
   std::sort(redraw.begin(), redraw.end());
   redraw.erase(std::unique(redraw.begin(), redraw.end()), redraw.end());
   const auto from = static_cast<std::uint32_t>(tick_ + 1);
-  for_each_index(redraw.size(), [&](std::size_t k) { schedule_clock(redraw[k], from, 0); });
+  for_each_index(redraw.size(), 256, [&](std::size_t k) { schedule_clock(redraw[k], from, 0); });
 }
 
 // ---------------------------------------------------------------------------
@@ -865,10 +925,11 @@ void Simulation::change_pay(const Event& ev) {
       const float before = people_.salary[i];
       const auto after = static_cast<float>(before * factor);
       people_.salary[i] = after;
-      delta[c] += std::llround(after) - std::llround(before);
+      delta[c] += cents(after) - cents(before);
     }
   });
-  for (const auto d : delta) firms_[firm].payroll += d;
+  for (const auto d : delta) firms_[firm].payroll_cents += d;
+  rebuild_salary_histogram();
   // A firm-wide change moves the policy for new offers too.
   if (ev.who == Eligibility::kAll) firms_[firm].pay_base *= factor;
 }
@@ -877,7 +938,7 @@ void Simulation::apply_event(const Event& ev) {
   switch (ev.type) {
     case EventType::kCampaign:
       start_campaign(ev);
-      work_->rates_changed = true;
+      work_->campaigns_changed.push_back(campaigns_.back());
       break;
     case EventType::kPayChange:
       change_pay(ev);
@@ -903,16 +964,36 @@ void Simulation::apply_event(const Event& ev) {
   }
 }
 
+void Simulation::redraw_campaign_targets(const std::vector<Campaign>& changed) {
+  const auto t = static_cast<std::uint32_t>(tick_);
+  for_each_chunk(people_.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const FirmId f = people_.employer[i];
+      for (const Campaign& c : changed)
+        if (campaign_targets(c, f, people_.skill[i])) {
+          schedule_clock(static_cast<ResearcherId>(i), t, 1);
+          break;
+        }
+    }
+  });
+}
+
 void Simulation::run_events() {
-  work_->rates_changed = false;
-  const auto before = campaigns_.size();
+  // A campaign changes the offer rates of the people it targets only; a policy or
+  // market event may change everyone's.
+  auto& w = *work_;
+  w.rates_changed = false;
+  w.campaigns_changed.clear();
+  for (const Campaign& c : campaigns_)
+    if (c.end_tick < tick_) w.campaigns_changed.push_back(c);
   std::erase_if(campaigns_, [&](const Campaign& c) { return c.end_tick < tick_; });
-  if (campaigns_.size() != before) work_->rates_changed = true;
   for (const Event& ev : scenario_.events)
     if (ev.week == tick_) apply_event(ev);
-  if (work_->rates_changed) {
+  if (w.rates_changed) {
     setup_rate_tables();
     redraw_all_clocks(true);
+  } else if (!w.campaigns_changed.empty()) {
+    redraw_campaign_targets(w.campaigns_changed);
   }
 }
 

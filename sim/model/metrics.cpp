@@ -1,5 +1,7 @@
-// Phase 11: metrics. One parallel pass accumulates per-chunk, per-group sums and
-// a salary histogram; a second pass over the median's bin gives exact medians.
+// Phase 11: metrics, from state every move keeps exact, plus one lean pass that
+// gathers the salaries in each group's median bin.
+#include <tbb/enumerable_thread_specific.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -10,53 +12,110 @@
 
 namespace talentsim {
 
+void Simulation::count_in(ResearcherId id) {
+  const FirmId f = people_.employer[id];
+  const std::size_t g = group_of(f);
+  group_sums_[g].burnout += fixed_point(people_.burnout[id]);
+  group_sums_[g].faith += fixed_point(people_.faith[id]);
+  ++salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(people_.salary[id])];
+}
+
+void Simulation::count_out(ResearcherId id) {
+  const FirmId f = people_.employer[id];
+  const std::size_t g = group_of(f);
+  group_sums_[g].burnout -= fixed_point(people_.burnout[id]);
+  group_sums_[g].faith -= fixed_point(people_.faith[id]);
+  --salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(people_.salary[id])];
+}
+
+void Simulation::recount_group_state(std::vector<GroupSums>& sums,
+                                     std::vector<std::uint32_t>& histogram) const {
+  const std::size_t groups = named_ + 1;
+  const std::size_t bins = salary_bins_.count();
+  struct Local {
+    std::vector<GroupSums> sums;
+    std::vector<std::uint32_t> histogram;
+  };
+  tbb::enumerable_thread_specific<Local> local(
+      [&] { return Local{std::vector<GroupSums>(groups), std::vector<std::uint32_t>(groups * bins)}; });
+  for_each_chunk(people_.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+    Local& l = local.local();
+    for (std::size_t i = b; i < e; ++i) {
+      const FirmId f = people_.employer[i];
+      if (f == kNoFirm) continue;
+      const std::size_t g = group_of(f);
+      l.sums[g].burnout += fixed_point(people_.burnout[i]);
+      l.sums[g].faith += fixed_point(people_.faith[i]);
+      ++l.histogram[g * bins + salary_bins_.bin(people_.salary[i])];
+    }
+  });
+  sums.assign(groups, GroupSums{});
+  histogram.assign(groups * bins, 0u);
+  for (const Local& l : local) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      sums[g].burnout += l.sums[g].burnout;
+      sums[g].faith += l.sums[g].faith;
+    }
+    for (std::size_t k = 0; k < histogram.size(); ++k) histogram[k] += l.histogram[k];
+  }
+}
+
+void Simulation::rebuild_salary_histogram() {
+  std::vector<GroupSums> sums;
+  recount_group_state(sums, salary_histogram_);
+}
+
+void Simulation::verify_incremental_state() const {
+  std::vector<GroupSums> sums;
+  std::vector<std::uint32_t> histogram;
+  recount_group_state(sums, histogram);
+  const std::string when = " at tick " + std::to_string(tick_);
+  for (std::size_t g = 0; g < sums.size(); ++g)
+    if (sums[g].burnout != group_sums_[g].burnout || sums[g].faith != group_sums_[g].faith)
+      throw ModelError("burnout/faith sums of group " + std::to_string(g) + " drifted" + when);
+  if (histogram != salary_histogram_) throw ModelError("salary histogram drifted" + when);
+  // MODEL.md V5: the counts kept by every move equal the counts over researchers.
+  std::vector<std::int64_t> head(firms_.size(), 0), top(firms_.size(), 0), pub(firms_.size(), 0),
+      pay(firms_.size(), 0);
+  for (std::size_t i = 0; i < people_.size(); ++i) {
+    const FirmId f = people_.employer[i];
+    if (f == kNoFirm) continue;
+    ++head[f];
+    top[f] += (people_.flags[i] & flag::kTop) != 0;
+    pub[f] += (people_.flags[i] & flag::kPublished) != 0;
+    pay[f] += cents(people_.salary[i]);
+  }
+  for (std::size_t f = 0; f < firms_.size(); ++f)
+    if (head[f] != firms_[f].headcount || top[f] != firms_[f].top ||
+        pub[f] != firms_[f].published || pay[f] != firms_[f].payroll_cents)
+      throw ModelError("conservation broken for firm " + std::to_string(f) + when);
+}
+
 void Simulation::compute_metrics(TickReport& out) {
   const std::size_t groups = named_ + 1;
   const std::size_t n = people_.size();
   auto& w = *work_;
-  auto& stats = w.salary_stats;
-  stats.reset();
 
-  // Firm -> reporting group, as a compact table for the pass.
-  std::vector<std::uint16_t> group(firms_.size());
-  for (std::size_t f = 0; f < firms_.size(); ++f) group[f] = static_cast<std::uint16_t>(group_of(static_cast<FirmId>(f)));
+  // Counts, payroll and this tick's counters, per group, from the firms.
+  struct Totals {
+    std::int64_t headcount = 0, top = 0, published = 0, payroll_cents = 0;
+    FirmTickCounters tick;
+  };
+  std::vector<Totals> total(groups);
+  std::int64_t top_employed = 0;
+  for (std::size_t f = 0; f < firms_.size(); ++f) {
+    Totals& t = total[group_of(static_cast<FirmId>(f))];
+    const FirmState& firm = firms_[f];
+    t.headcount += firm.headcount;
+    t.top += firm.top;
+    t.published += firm.published;
+    t.payroll_cents += firm.payroll_cents;
+    t.tick += firm.tick;
+    top_employed += firm.top;
+  }
 
-  for_each_chunk(n, [&](std::size_t c, std::size_t b, std::size_t e) {
-    GroupPartial* part = &w.partials[c * groups];
-    std::fill(part, part + groups, GroupPartial{});
-    auto& hist = stats.local_histogram();
-    for (std::size_t i = b; i < e; ++i) {
-      const FirmId f = people_.employer[i];
-      if (f == kNoFirm) continue;
-      const std::size_t g = group[f];
-      GroupPartial& p = part[g];
-      const std::uint8_t fl = people_.flags[i];
-      const float s = people_.salary[i];
-      ++p.headcount;
-      p.top += (fl & flag::kTop) != 0;
-      p.published += (fl & flag::kPublished) != 0;
-      p.salary += s;
-      p.burnout += people_.burnout[i];
-      p.faith += people_.faith[i];
-      ++hist[stats.index(g, s)];
-    }
-  });
-
-  // Combine chunk partials in chunk order: the same sums for any thread count.
-  std::vector<GroupPartial> total(groups);
-  for (std::size_t c = 0; c < chunk_count(n); ++c)
-    for (std::size_t g = 0; g < groups; ++g) {
-      const GroupPartial& p = w.partials[c * groups + g];
-      GroupPartial& t = total[g];
-      t.headcount += p.headcount;
-      t.top += p.top;
-      t.published += p.published;
-      t.salary += p.salary;
-      t.burnout += p.burnout;
-      t.faith += p.faith;
-    }
-
-  // Exact medians: the middle rank(s) of each group.
+  // Exact medians: the histogram gives the bin of each middle rank; one lean pass
+  // gathers the values in those bins.
   std::vector<std::uint64_t> lo(groups), hi(groups);
   for (std::size_t g = 0; g < groups; ++g) {
     const auto h = static_cast<std::uint64_t>(total[g].headcount);
@@ -64,13 +123,21 @@ void Simulation::compute_metrics(TickReport& out) {
     hi[g] = h / 2;
   }
   std::vector<double> median(groups, 0.0);
-  if (stats.locate(lo, hi)) {
+  auto& stats = w.salary_stats;
+  stats.reset();
+  if (stats.locate(salary_histogram_, lo, hi)) {
+    std::vector<GroupedOrderStatistics::BitRange> range(groups);
+    for (std::size_t g = 0; g < groups; ++g) range[g] = stats.wanted_values(g);
+    const FirmId* employer = people_.employer.data();
+    const float* salary = people_.salary.data();
+    const auto named = static_cast<FirmId>(named_);
     for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
-        const FirmId f = people_.employer[i];
+        const FirmId f = employer[i];
         if (f == kNoFirm) continue;
-        const std::size_t g = group[f];
-        if (stats.wants(g)) stats.gather(g, people_.salary[i]);
+        const std::size_t g = f < named ? f : named;
+        const float s = salary[i];
+        if (range[g].contains(s)) stats.gather_wanted(g, s);
       }
     });
     const auto pairs = stats.finish();
@@ -79,39 +146,23 @@ void Simulation::compute_metrics(TickReport& out) {
         median[g] = 0.5 * (static_cast<double>(pairs[g].lo) + static_cast<double>(pairs[g].hi));
   }
 
-  // Per-group counters of the tick, and the exact counts kept by the moves.
-  std::vector<FirmTickCounters> counters(groups);
-  std::vector<std::int64_t> kept_headcount(groups, 0), kept_top(groups, 0), kept_published(groups, 0);
-  std::int64_t top_employed = 0;
-  for (std::size_t f = 0; f < firms_.size(); ++f) {
-    const std::size_t g = group[f];
-    counters[g] += firms_[f].tick;
-    kept_headcount[g] += firms_[f].headcount;
-    kept_top[g] += firms_[f].top;
-    kept_published[g] += firms_[f].published;
-    top_employed += firms_[f].top;
-  }
-
   out.tick = tick_;
   out.groups.assign(groups, GroupMetrics{});
   std::int64_t employed = 0;
   for (std::size_t g = 0; g < groups; ++g) {
-    const GroupPartial& t = total[g];
-    // MODEL.md V5: the counts kept by every move equal the counts over researchers.
-    if (t.headcount != kept_headcount[g] || t.top != kept_top[g] ||
-        t.published != kept_published[g])
-      throw ModelError("conservation broken at tick " + std::to_string(tick_) + " in group " +
-                       std::to_string(g));
+    const Totals& t = total[g];
     GroupMetrics& m = out.groups[g];
-    const auto& k = counters[g];
+    const auto& k = t.tick;
     const double h = static_cast<double>(t.headcount);
     m.headcount = t.headcount;
     m.top_headcount = t.top;
     m.published_headcount = t.published;
-    m.mean_salary = t.headcount > 0 ? t.salary / h : 0.0;
+    m.mean_salary = t.headcount > 0 ? static_cast<double>(t.payroll_cents) / 100.0 / h : 0.0;
     m.median_salary = median[g];
-    m.mean_burnout = t.headcount > 0 ? t.burnout / h : 0.0;
-    m.mean_faith = t.headcount > 0 ? t.faith / h : 0.0;
+    m.mean_burnout =
+        t.headcount > 0 ? static_cast<double>(group_sums_[g].burnout) / kFixedPointOne / h : 0.0;
+    m.mean_faith =
+        t.headcount > 0 ? static_cast<double>(group_sums_[g].faith) / kFixedPointOne / h : 0.0;
     m.hires = k.hires;
     m.departures = k.departures;
     m.departures_to_firm = k.departures_to_firm;
@@ -144,9 +195,13 @@ void Simulation::compute_metrics(TickReport& out) {
   mk.top_talent_hhi = hhi;
   mk.offers = 0;
   mk.decisions = 0;
-  for (const auto o : w.offers_per_chunk) mk.offers += o;
-  for (const auto& d : w.decisions) mk.decisions += static_cast<std::int64_t>(d.size());
-  if (tick_ == 0) mk.offers = mk.decisions = 0;
+  if (tick_ > 0) {
+    for (const auto o : w.offers_per_chunk) mk.offers += o;
+    for (const auto& d : w.decisions) mk.decisions += static_cast<std::int64_t>(d.size());
+  }
+#if defined(TALENTSIM_CHECKED) && TALENTSIM_CHECKED
+  verify_incremental_state();
+#endif
 }
 
 std::vector<Simulation::Cohort> Simulation::cohorts() const {

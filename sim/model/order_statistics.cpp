@@ -8,11 +8,16 @@ namespace talentsim {
 
 bool GroupedOrderStatistics::locate(std::span<const std::uint64_t> rank_lo,
                                     std::span<const std::uint64_t> rank_hi) {
-  const std::size_t nb = bins_.count();
-  std::vector<std::uint64_t> merged(groups_ * nb, 0);
+  std::vector<std::uint32_t> merged(groups_ * bins_.count(), 0);
   for (const auto& h : histograms_)
     for (std::size_t k = 0; k < merged.size(); ++k) merged[k] += h[k];
+  return locate(merged, rank_lo, rank_hi);
+}
 
+bool GroupedOrderStatistics::locate(std::span<const std::uint32_t> merged,
+                                    std::span<const std::uint64_t> rank_lo,
+                                    std::span<const std::uint64_t> rank_hi) {
+  const std::size_t nb = bins_.count();
   want_lo_.assign(groups_, kNone);
   want_hi_.assign(groups_, kNone);
   below_lo_.assign(groups_, 0);

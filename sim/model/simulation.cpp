@@ -14,7 +14,7 @@
 
 namespace talentsim {
 
-void Simulation::step() {
+void Simulation::begin_tick() {
   if (tick_ + 1 >= kNever) throw ModelError("a run cannot go past tick " + std::to_string(kNever - 1));
   ++tick_;
   for (FirmState& f : firms_) {
@@ -24,7 +24,14 @@ void Simulation::step() {
   }
   startups_founded_tick_ = 0;
   startups_failed_tick_ = 0;
+}
 
+void Simulation::end_tick() {
+  for (FirmState& f : firms_) f.total += f.tick;
+}
+
+void Simulation::step() {
+  begin_tick();
   const auto timed = [this](Phase phase, auto&& fn) {
     const auto start = std::chrono::steady_clock::now();
     fn();
@@ -39,7 +46,7 @@ void Simulation::step() {
   timed(Phase::kMoves, [this] { run_moves(); });
   timed(Phase::kReactions, [this] { run_reactions(); });
   timed(Phase::kMetrics, [this] { run_metrics(); });
-  for (FirmState& f : firms_) f.total += f.tick;
+  end_tick();
 }
 
 // Phase 1. b <- b + dt (kappa W (1 - b) - rho b); f drifts to the employer's
@@ -66,27 +73,46 @@ void Simulation::run_wellbeing() {
     baseline[f] = static_cast<float>(firms_[f].params.faith_baseline);
   }
 
+  // Group sums go to kLanes interleaved copies (by row), so consecutive researchers of
+  // the same firm do not wait on each other's store; the copies are added up after.
+  constexpr std::size_t kLanes = 4;
+  const std::size_t groups = named_ + 1;
+  const auto named = static_cast<FirmId>(named_);
+  for (auto& sums : work_->wellbeing_sums) std::fill(sums.begin(), sums.end(), GroupSums{});
+  FirmId* const employer = people_.employer.data();
+  const std::uint8_t* const flags = people_.flags.data();
+  float* const burnout = people_.burnout.data();
+  float* const faith = people_.faith.data();
+  const TeamId* const team_of = people_.team.data();
+  const TeamState* const teams = teams_.data();
   for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& team_offers = work_->team_offers[c];
     team_offers.clear();
+    auto& sums = work_->wellbeing_sums.local();
+    if (sums.size() != groups * kLanes) sums.assign(groups * kLanes, GroupSums{});
     for (std::size_t i = b; i < e; ++i) {
-      const FirmId f = people_.employer[i];
-      float burn = people_.burnout[i];
+      const FirmId f = employer[i];
+      float burn = burnout[i];
       float w = 0.0F;
       if (f != kNoFirm)
         w = workload[f];
-      else if (people_.flags[i] & flag::kIndependent)
+      else if (flags[i] & flag::kIndependent)
         w = independent_workload;
       burn += kappa_dt * w * (1.0F - burn) - rho_dt * burn;
-      people_.burnout[i] = std::clamp(burn, 0.0F, 1.0F);
+      burn = std::clamp(burn, 0.0F, 1.0F);
+      burnout[i] = burn;
       if (f == kNoFirm) continue;
 
-      float fa = people_.faith[i];
+      float fa = faith[i];
       fa += drift_dt * (baseline[f] - fa);
-      const TeamState& team = teams_[people_.team[i]];
+      const TeamState& team = teams[team_of[i]];
       if (team.left_tick == last && team.size_before > 0)
         fa -= eta * static_cast<float>(team.left_count) / static_cast<float>(team.size_before);
-      people_.faith[i] = std::clamp(fa, 0.0F, 1.0F);
+      fa = std::clamp(fa, 0.0F, 1.0F);
+      faith[i] = fa;
+      GroupSums& g = sums[(f < named ? f : named) * kLanes + (i & (kLanes - 1))];
+      g.burnout += fixed_point(burn);
+      g.faith += fixed_point(fa);
 
       if (team.recruiter != kNoFirm && team.recruiter != f && t <= team.recruit_until) {
         const FirmState& s = firms_[team.recruiter];
@@ -98,6 +124,13 @@ void Simulation::run_wellbeing() {
       }
     }
   });
+  // The group sums after this pass; moves keep them up to date for the metrics.
+  std::fill(group_sums_.begin(), group_sums_.end(), GroupSums{});
+  for (const auto& sums : work_->wellbeing_sums)
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+      group_sums_[k / kLanes].burnout += sums[k].burnout;
+      group_sums_[k / kLanes].faith += sums[k].faith;
+    }
 }
 
 // Phases 3-5: everyone whose clock fires this tick, or who got a startup team
@@ -179,8 +212,11 @@ std::uint64_t Simulation::state_hash() const {
   h = hash_column(people_.hired_tick, h);
   h = hash_column(people_.initial_employer, h);
   h = hash_column(people_.moves, h);
+  h = hash_column(people_.money, h);
+  h = hash_column(people_.appeal, h);
+  h = hash_column(people_.drive, h);
   for (const FirmState& f : firms_) {
-    const std::int64_t v[] = {f.headcount, f.top, f.published, f.payroll, f.alive ? 1 : 0,
+    const std::int64_t v[] = {f.headcount, f.top, f.published, f.payroll_cents, f.alive ? 1 : 0,
                               static_cast<std::int64_t>(f.serial)};
     h = fnv1a(v, sizeof v, h);
     h = fnv1a(&f.pay_base, sizeof f.pay_base, h);

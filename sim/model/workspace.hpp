@@ -2,6 +2,8 @@
 // allocate per researcher: per-chunk output lists, per-chunk partial sums.
 #pragma once
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <functional>
 #include <queue>
 #include <utility>
@@ -32,6 +34,8 @@ struct Simulation::Workspace {
   std::vector<std::vector<Decision>> decisions;                            ///< per chunk
   std::vector<std::vector<std::pair<ResearcherId, FirmId>>> team_offers;   ///< per chunk
   std::vector<std::int64_t> offers_per_chunk;
+  /// Burnout and faith sums of the wellbeing pass, per thread (integers: any order).
+  tbb::enumerable_thread_specific<std::vector<GroupSums>> wellbeing_sums;
   std::vector<GroupPartial> partials;  ///< chunk-major: partials[chunk * groups + g]
   GroupedOrderStatistics salary_stats;
 
@@ -41,7 +45,8 @@ struct Simulation::Workspace {
   std::vector<PendingHire> due;             ///< pending hires starting this tick
   std::vector<FirmId> alive_startups;       ///< sorted slots of live startups
   std::priority_queue<FirmId, std::vector<FirmId>, std::greater<>> free_slots;
-  bool rates_changed = false;               ///< an event changed offer rates this tick
+  bool rates_changed = false;               ///< an event may have changed everyone's rates
+  std::vector<Campaign> campaigns_changed;  ///< campaigns that started or ended this tick
 };
 
 }  // namespace talentsim

@@ -282,7 +282,7 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
   std::vector<std::string> text(kBatch);
   for (std::size_t first = 0; first < chunks; first += kBatch) {
     const std::size_t count = std::min(kBatch, chunks - first);
-    for_each_index(count, [&](std::size_t k) {
+    for_each_index(count, 1, [&](std::size_t k) {
       std::string& s = text[k];
       s.clear();
       const std::size_t b = (first + k) * kChunkSize;

@@ -1389,3 +1389,54 @@ TEST_F(CliUsage, HelpAndVersionExit0) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// 11. talentsim bench
+// ---------------------------------------------------------------------------
+
+using CliBench = CliTest;
+
+TEST_F(CliBench, JsonSweepReportsEveryThreadCountWithOneStateHash) {
+  const Result r = cli({"bench", "--researchers", "20000", "--ticks", "6", "--firms", "5",
+                        "--threads-sweep", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["researchers"], 20000);
+  EXPECT_EQ(j["firms"], 5);
+  EXPECT_EQ(j["ticks"], 6);
+  EXPECT_TRUE(j["state_hash_identical"].get<bool>());
+  ASSERT_GE(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["threads"], 1);
+  EXPECT_EQ(j["runs"][0]["speedup"], 1.0);
+  for (const auto& run : j["runs"]) {
+    EXPECT_GT(run["agent_ticks_per_second"].get<double>(), 0.0);
+    EXPECT_GT(run["roofline_ratio"].get<double>(), 0.0);
+    EXPECT_EQ(run["state_hash"], j["runs"][0]["state_hash"]);
+    for (const char* phase : {"wellbeing", "events", "decisions", "moves", "reactions", "metrics"})
+      EXPECT_TRUE(run["phase_ns_per_agent_tick"].contains(phase)) << phase;
+  }
+  EXPECT_GT(j["peak_bytes_per_researcher"].get<double>(), 0.0);
+  EXPECT_TRUE(fs::is_empty(work_)) << "bench writes no files";
+}
+
+TEST_F(CliBench, TextReportHasTheTableAndTheRoofline) {
+  const Result r = cli({"bench", "--researchers", "10000", "--ticks", "4", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("agent-ticks/s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("roofline"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bytes per researcher"), std::string::npos) << r.out;
+}
+
+TEST_F(CliBench, BadValuesExit2) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"bench", "--researchers", "0"},
+        std::vector<std::string>{"bench", "--researchers", "abc"},
+        std::vector<std::string>{"bench", "--firms", "0"},
+        std::vector<std::string>{"bench", "--ticks", "-3"},
+        std::vector<std::string>{"bench", "--threads", "0"},
+        std::vector<std::string>{"bench", "--threads", "2", "--threads-sweep"}}) {
+    const Result r = cli(args);
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_EQ(r.out, "") << r;
+  }
+}

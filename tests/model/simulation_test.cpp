@@ -43,13 +43,13 @@ void expect_conserved(const Simulation& sim) {
     ++head[f];
     top[f] += (p.flags[i] & flag::kTop) != 0;
     pub[f] += (p.flags[i] & flag::kPublished) != 0;
-    payroll[f] += std::llround(p.salary[i]);
+    payroll[f] += cents(p.salary[i]);
   }
   for (std::size_t f = 0; f < firms.size(); ++f) {
     EXPECT_EQ(firms[f].headcount, head[f]) << "firm " << f;
     EXPECT_EQ(firms[f].top, top[f]) << "firm " << f;
     EXPECT_EQ(firms[f].published, pub[f]) << "firm " << f;
-    EXPECT_EQ(firms[f].payroll, payroll[f]) << "firm " << f;
+    EXPECT_EQ(firms[f].payroll_cents, payroll[f]) << "firm " << f;
   }
   for (std::size_t t = 0; t < teams.size(); ++t)
     ASSERT_EQ(teams[t].size, static_cast<std::uint32_t>(team_size[t])) << "team " << t;

@@ -38,12 +38,12 @@ void for_each_chunk(std::size_t rows, Fn&& fn) {
       tbb::simple_partitioner());
 }
 
-/// Runs fn(i) for i in [0, n) in parallel, one task per index (for short lists of
-/// independent jobs such as per-chunk work lists).
+/// Runs fn(i) for i in [0, n) in parallel, in tasks of at least `grain` indices
+/// (1 for a few heavy jobs; hundreds for many light ones).
 template <class Fn>
-void for_each_index(std::size_t n, Fn&& fn) {
+void for_each_index(std::size_t n, std::size_t grain, Fn&& fn) {
   tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, n, 1),
+      tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
       },

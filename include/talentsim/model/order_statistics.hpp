@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct FloatBins {
 
   [[nodiscard]] std::size_t count() const {
     return static_cast<std::size_t>(max_exponent - min_exponent) << mantissa_bits;
+  }
+  /// The smallest value of bin b (-infinity for the first bin, which also holds
+  /// everything below the range).
+  [[nodiscard]] float lower_edge(std::size_t b) const {
+    if (b == 0) return -std::numeric_limits<float>::infinity();
+    if (b >= count()) return std::numeric_limits<float>::infinity();
+    const auto shift = static_cast<unsigned>(23 - mantissa_bits);
+    const std::uint32_t lo = static_cast<std::uint32_t>(127 + min_exponent) << 23;
+    return std::bit_cast<float>(lo + (static_cast<std::uint32_t>(b) << shift));
   }
   [[nodiscard]] std::size_t bin(float v) const {
     const auto shift = static_cast<unsigned>(23 - mantissa_bits);
@@ -65,6 +75,31 @@ class GroupedOrderStatistics {
   /// Between the passes: for each group, the 0-based ranks wanted (rank_lo <= rank_hi;
   /// a group with no values is skipped). Returns false if no group needs pass 2.
   bool locate(std::span<const std::uint64_t> rank_lo, std::span<const std::uint64_t> rank_hi);
+  /// The same, from a histogram kept elsewhere (group-major, bins().count() per group)
+  /// instead of the per-thread counts.
+  bool locate(std::span<const std::uint32_t> histogram, std::span<const std::uint64_t> rank_lo,
+              std::span<const std::uint64_t> rank_hi);
+  [[nodiscard]] const FloatBins& bins() const { return bins_; }
+
+  /// Pass 2 without a bin computation, for non-negative values: group g wants exactly
+  /// the v with bits(v) - low < span (bins between the two wanted ones are empty). One
+  /// unsigned compare, so the test is a branch that is almost never taken -- two float
+  /// compares against the median would mispredict for half the values.
+  struct BitRange {
+    std::uint32_t low;
+    std::uint32_t span;
+    [[nodiscard]] bool contains(float v) const { return std::bit_cast<std::uint32_t>(v) - low < span; }
+  };
+  [[nodiscard]] BitRange wanted_values(std::size_t g) const {
+    if (want_lo_[g] == kNone) return {0u, 0u};  // empty: nothing passes
+    const auto bits = [](float x) {
+      return x < 0.0F ? 0u : std::bit_cast<std::uint32_t>(x);  // -inf edge: from 0
+    };
+    const std::uint32_t low = bits(bins_.lower_edge(want_lo_[g]));
+    return {low, bits(bins_.lower_edge(want_hi_[g] + 1)) - low};
+  }
+  /// Records a value already known to be wanted (see wanted_values).
+  void gather_wanted(std::size_t g, float v) { gathered_.local()[g].push_back(v); }
 
   /// Pass 2, from any thread: offer value v of group g.
   void gather(std::size_t g, float v) {

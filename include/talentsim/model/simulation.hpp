@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "talentsim/model/metrics.hpp"
+#include "talentsim/model/order_statistics.hpp"
 #include "talentsim/model/params.hpp"
 #include "talentsim/model/state.hpp"
 
@@ -98,7 +99,7 @@ class Simulation {
   /// equal states, whatever the thread count.
   [[nodiscard]] std::uint64_t state_hash() const;
 
-  /// Preferences of researcher `id` (pure function of seed and id).
+  /// Preferences of researcher `id`, drawn at the start from its own random stream.
   struct Preferences {
     double money;             ///< alpha
     double appeal;            ///< gamma
@@ -111,7 +112,10 @@ class Simulation {
   [[nodiscard]] double event_rate(ResearcherId id) const;
   [[nodiscard]] double offer_rate(ResearcherId id) const;
 
-  /// The phases of step(), exposed for benchmarks. Call them in Phase order.
+  /// The pieces of step(), exposed for benchmarks: begin_tick(), the phases in Phase
+  /// order, end_tick().
+  void begin_tick();
+  void end_tick();
   void run_wellbeing();
   void run_events();
   void run_decisions();
@@ -129,15 +133,28 @@ class Simulation {
   void calibrate_pay();
   void setup_teams();
   void setup_rate_tables();
+  [[nodiscard]] Preferences draw_preferences(ResearcherId id) const;
   void redraw_all_clocks(bool from_this_tick);
 
   // Rates and offers (market.cpp).
-  [[nodiscard]] double pay_policy(const FirmState& f, double skill) const;
   [[nodiscard]] double market_pay(double skill) const;
+  /// q^theta for each distinct skill-targeting exponent, computed once per researcher.
+  struct SkillPowers {
+    static constexpr std::size_t kCached = 16;
+    double log_skill = 0.0;
+    std::array<double, kCached> power{};
+  };
+  [[nodiscard]] SkillPowers skill_powers(double skill) const;
+  [[nodiscard]] double skill_power(const SkillPowers& p, std::size_t recruiter) const;
   [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, double skill,
-                                     ResearcherId id) const;
+                                     const SkillPowers& powers) const;
   [[nodiscard]] double hazard_rate_of(bool employed, bool independent) const;
   void schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw);
+  /// The same with the researcher's event rate (per year) already known.
+  void schedule_clock_at_rate(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw,
+                              double rate);
+  /// Redraws, from this tick, the clocks of everyone a campaign targets.
+  void redraw_campaign_targets(const std::vector<Campaign>& changed);
   void decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
               std::vector<Decision>& out, std::int64_t& offers_made);
   [[nodiscard]] const PendingHire* find_pending(ResearcherId id) const;
@@ -146,6 +163,8 @@ class Simulation {
   // Serial phases (market.cpp).
   void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
   void move_researcher(ResearcherId id, FirmId to, float salary, bool independent);
+  /// Asks the memory system for the cache lines of researcher `id`'s columns.
+  void prefetch_row(ResearcherId id) const;
   void leave_current_place(ResearcherId id, std::size_t to_place, bool voluntary);
   void join_firm(ResearcherId id, FirmId firm, float salary);
   FirmId found_startup(ResearcherId founder);
@@ -155,8 +174,21 @@ class Simulation {
   void start_campaign(const Event& e);
   void change_pay(const Event& e);
 
-  // Metrics (metrics.cpp).
+  // Metrics (metrics.cpp). Per reporting group, fixed-point sums of burnout and faith
+  // and a histogram of salaries are kept exact by every move (count_in / count_out),
+  // so a tick's metrics need no pass over all researchers but the median's gather.
+  struct GroupSums {
+    std::int64_t burnout = 0;  ///< sum of fixed_point(burnout)
+    std::int64_t faith = 0;
+  };
   void compute_metrics(TickReport& out);
+  void count_in(ResearcherId id);   ///< after a researcher joined its employer
+  void count_out(ResearcherId id);  ///< before a researcher leaves its employer
+  void recount_group_state(std::vector<GroupSums>& sums,
+                           std::vector<std::uint32_t>& histogram) const;
+  void rebuild_salary_histogram();
+  /// Checked builds: recount everything kept incrementally and compare exactly.
+  void verify_incremental_state() const;
   [[nodiscard]] std::size_t group_of(FirmId firm) const {
     return firm < named_ ? firm : named_;
   }
@@ -196,10 +228,15 @@ class Simulation {
   /// Offer-rate table: rate(employer e, skill q) = lambda1 * sum_u coef(e, u) q^theta_u,
   /// rows: named firms, then one row shared by every startup.
   std::vector<double> thetas_;            ///< distinct skill-targeting exponents
+  std::vector<std::uint32_t> recruiter_theta_;  ///< index into thetas_ of each recruiter
   std::vector<double> rate_coef_;         ///< (named_ + 1) x thetas_.size()
   std::vector<double> recruit_weight_;    ///< (named_ + 1) x (named_ + 1): weight of j given e
   std::vector<double> recruit_norm_;      ///< 1 / E[q^theta_j] for j in named firms + sector
   std::vector<double> between_jobs_weight_;  ///< recruiting shares for offers to non-employed
+
+  std::vector<GroupSums> group_sums_;
+  std::vector<std::uint32_t> salary_histogram_;  ///< group-major, salary_bins_.count() each
+  FloatBins salary_bins_{10, 26, 8};
 
   std::unique_ptr<Workspace> work_;
   std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)> phase_ns_{};

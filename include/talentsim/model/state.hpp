@@ -5,6 +5,7 @@
 // the bytes per researcher are what a tick streams (see bench/).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,19 @@ inline constexpr TeamId kNoTeam = 0xFFFFFFFF;
 /// Clock value meaning "no event scheduled".
 inline constexpr Tick kNever = 0xFFFF;
 
+/// Money in exact integer cents, so sums over researchers do not depend on their order.
+/// Salaries are never negative, so adding 0.5 and truncating rounds half away from zero,
+/// like llround, without a library call in hot loops.
+inline std::int64_t cents(float usd) {
+  return static_cast<std::int64_t>(static_cast<double>(usd) * 100.0 + 0.5);
+}
+
+/// A value in [0, 1] in 32.32 fixed point, for order-independent exact sums.
+inline std::int64_t fixed_point(float x) {
+  return static_cast<std::int64_t>(static_cast<double>(x) * 4294967296.0 + 0.5);
+}
+inline constexpr double kFixedPointOne = 4294967296.0;
+
 /// A contiguous column of one researcher variable.
 template <class T>
 using Column = std::vector<T>;
@@ -38,8 +52,6 @@ inline constexpr std::uint8_t kPending = 8;      ///< has accepted an offer that
 }  // namespace flag
 
 /// Researcher state, one column per variable (MODEL.md "Researchers").
-/// Preferences (alpha, gamma, d) are not stored: they are a pure function of
-/// (seed, id) and drawn again when a researcher decides.
 struct ResearcherColumns {
   // Read every tick.
   Column<FirmId> employer;       ///< kNoFirm while between jobs or independent
@@ -54,13 +66,17 @@ struct ResearcherColumns {
   Column<Tick> hired_tick;       ///< tenure = tick - hired_tick
   Column<FirmId> initial_employer;
   Column<std::uint16_t> moves;   ///< voluntary moves so far (saturates)
+  // Heterogeneous tastes, drawn once at the start (MODEL.md "preferences").
+  Column<float> money;           ///< alpha: weight on log pay
+  Column<float> appeal;          ///< gamma: weight on founder appeal
+  Column<float> drive;           ///< d: entrepreneurial drive
 
   [[nodiscard]] std::size_t size() const { return employer.size(); }
   void resize(std::size_t n);
   /// Bytes of state per researcher (sum of the column widths).
   static constexpr std::size_t kBytesPerResearcher =
       sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick) + 4 + sizeof(Tick) +
-      sizeof(FirmId) + 2;
+      sizeof(FirmId) + 2 + 3 * 4;
 };
 
 /// A team inside a firm (MODEL.md phase 1 contagion, phase 8 team recruiting).
@@ -104,9 +120,9 @@ struct FirmState {
   std::int64_t headcount = 0;
   std::int64_t top = 0;
   std::int64_t published = 0;
-  std::int64_t payroll = 0;       ///< sum of salaries rounded to whole dollars
+  std::int64_t payroll_cents = 0;  ///< sum of salaries, exact (see cents())
   std::int64_t initial_headcount = 0;
-  std::int64_t initial_payroll = 0;
+  std::int64_t initial_payroll_cents = 0;
   // Teams.
   TeamId team_begin = 0;
   std::uint32_t team_count = 0;

@@ -1,0 +1,163 @@
+#include "talentsim/perf/perf.hpp"
+
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "talentsim/core/parallel.hpp"
+#include "talentsim/model/state.hpp"
+
+namespace talentsim::perf {
+
+Scenario synthetic_market(std::int64_t researchers, int firms, std::int64_t ticks,
+                          std::uint64_t seed) {
+  Scenario s;
+  s.name = "synthetic";
+  s.description = "talentsim bench: a synthetic market with the whole model on";
+  s.seed = seed;
+  s.ticks = ticks;
+  s.population.researchers = researchers;
+  s.startups.max_alive = 0;  // automatic: researchers / 500
+  double total = 0.0;
+  for (int j = 0; j < firms; ++j) total += 1.0 / (j + 1);
+  const double sector = s.startups.recruiting_share;
+  for (int j = 0; j < firms; ++j) {
+    FirmParams f;
+    f.id = "firm_" + std::to_string(j + 1);
+    f.name = f.id;
+    f.kind = j % 3 == 0 ? FirmKind::kBigTech : FirmKind::kLab;
+    f.headcount_share = (1.0 / (j + 1)) / total;
+    f.recruiting.share = f.headcount_share * (1.0 - sector);
+    f.skill_shift = 0.05 * (j % 5);
+    f.pay.median = 200000.0 + 50000.0 * (j % 12);
+    f.workload = 0.4 + 0.05 * (j % 10);
+    f.faith_baseline = 0.5 + 0.03 * (j % 10);
+    f.founder_appeal = 0.3 + 0.05 * (j % 10);
+    f.prestige = 0.02 * (j % 10);
+    f.recruiting.skill_targeting = 0.5 + 0.25 * (j % 4);
+    f.hiring.interview_free = j % 4 == 1;
+    f.hiring.lag_weeks = 2 + j % 6;
+    if (j % 5 == 2) f.hiring.headcount_cap = 1.05;
+    f.retention.counter_offers = j % 3 == 0 ? Eligibility::kTop : Eligibility::kPublished;
+    f.retention.probability = 0.5;
+    if (j % 6 == 4) f.reactive_raise.enabled = true;
+    s.firms.push_back(f);
+  }
+  // Shares were rounded through doubles; put the rounding error on the largest firm.
+  double sum_head = 0.0, sum_recruit = 0.0;
+  for (const auto& f : s.firms) {
+    sum_head += f.headcount_share;
+    sum_recruit += *f.recruiting.share;
+  }
+  s.firms[0].headcount_share += 1.0 - sum_head;
+  *s.firms[0].recruiting.share += 1.0 - sector - sum_recruit;
+  if (firms >= 2 && ticks >= 4) {
+    Event campaign;
+    campaign.type = EventType::kCampaign;
+    campaign.week = 4;
+    campaign.firm = s.firms[1].id;
+    campaign.target = s.firms[0].id;
+    campaign.top_share = 0.1;
+    campaign.offer_rate_multiplier = 5;
+    campaign.weeks = std::min<std::int64_t>(12, ticks - 3);
+    s.events.push_back(campaign);
+  }
+  return s;
+}
+
+double stream_seconds(std::size_t read_bytes, std::size_t write_bytes, int repeats) {
+  // A triad reads two floats and writes one per element. Size b and c so they hold
+  // the tick's read bytes and a the written bytes; elements past a's end are summed
+  // instead of stored, so every byte is read once and nothing is optimised away.
+  const std::size_t n = std::max<std::size_t>(read_bytes / (2 * sizeof(float)), 1);
+  const std::size_t written = std::min(n, std::max<std::size_t>(write_bytes / sizeof(float), 1));
+  std::vector<float> a(written, 0.0F), b(n, 1.0F), c(n, 2.0F);
+  std::vector<float> sums(chunk_count(n), 0.0F);
+  double best = 1e300;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    for_each_chunk(n, [&](std::size_t chunk, std::size_t lo, std::size_t hi) {
+      const std::size_t mid = std::clamp(written, lo, hi);
+      for (std::size_t i = lo; i < mid; ++i) a[i] = b[i] + 3.0F * c[i];
+      // Eight partial sums so the loop is bound by memory, not by one add chain.
+      std::array<float, 8> sum{};
+      std::size_t i = mid;
+      for (; i + 8 <= hi; i += 8)
+        for (std::size_t k = 0; k < 8; ++k) sum[k] += b[i + k] + 3.0F * c[i + k];
+      for (; i < hi; ++i) sum[0] += b[i] + 3.0F * c[i];
+      float total = 0.0F;
+      for (const float x : sum) total += x;
+      sums[chunk] = total;
+    });
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  volatile float sink = a[written / 2] + sums[0];
+  (void)sink;
+  return best;
+}
+
+namespace {
+std::size_t status_kb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(field) + ":";
+  while (std::getline(in, line))
+    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size()));
+  return 0;
+}
+}  // namespace
+
+std::size_t current_rss_bytes() { return status_kb("VmRSS") * 1024; }
+std::size_t peak_rss_bytes() { return status_kb("VmHWM") * 1024; }
+
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+TickTraffic tick_traffic(const Simulation& sim) {
+  const std::size_t n = sim.researchers().size();
+  // Read: employer, flags, team, burnout, faith, salary, next_event; the team table.
+  // Written: burnout, faith.
+  const std::size_t read = n * (sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick)) +
+                           sim.teams().size() * sizeof(TeamState);
+  return {read, n * (4 + 4)};
+}
+
+Measurement measure(const Scenario& scenario, int threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  reset_peak_rss();
+  auto owned = std::make_unique<Simulation>(scenario);
+  Simulation& sim = *owned;
+  const auto before = sim.phase_nanoseconds();
+  const auto start = std::chrono::steady_clock::now();
+  for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Measurement m;
+  m.threads = threads;
+  m.seconds = seconds;
+  const double agent_ticks =
+      static_cast<double>(scenario.population.researchers) * static_cast<double>(scenario.ticks);
+  m.agent_ticks_per_second = agent_ticks / seconds;
+  m.ns_per_agent_tick = seconds * 1e9 / agent_ticks;
+  const auto& after = sim.phase_nanoseconds();
+  for (std::size_t p = 0; p < after.size(); ++p)
+    m.phase_ns_per_agent_tick[p] = static_cast<double>(after[p] - before[p]) / agent_ticks;
+  m.traffic = tick_traffic(sim);
+  m.state_hash = sim.state_hash();
+  m.peak_rss_bytes = peak_rss_bytes();
+  owned.reset();  // the stream buffers below are as big as the state: do not count both
+  m.stream_seconds = stream_seconds(m.traffic.read_bytes, m.traffic.write_bytes);
+  m.roofline_ratio = (seconds / static_cast<double>(scenario.ticks)) / m.stream_seconds;
+  return m;
+}
+
+}  // namespace talentsim::perf

@@ -1,0 +1,60 @@
+#include "talentsim/perf/perf.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "talentsim/scenario/scenario.hpp"
+
+namespace talentsim {
+namespace {
+
+TEST(SyntheticMarket, IsAValidScenarioForAnySize) {
+  for (const int firms : {1, 2, 12, 50}) {
+    const Scenario s = perf::synthetic_market(10000, firms, 52);
+    EXPECT_NO_THROW(validate(s)) << firms << " firms";
+    EXPECT_EQ(static_cast<int>(s.firms.size()), firms);
+    double head = 0.0;
+    for (const auto& f : s.firms) head += f.headcount_share;
+    EXPECT_NEAR(head, 1.0, 1e-12);
+  }
+}
+
+TEST(SyntheticMarket, SwitchesTheWholeModelOn) {
+  const Scenario s = perf::synthetic_market(10000, 12, 52);
+  bool cap = false, counters = false, raise = false, free = false;
+  for (const auto& f : s.firms) {
+    cap = cap || f.hiring.headcount_cap.has_value();
+    counters = counters || f.retention.counter_offers != Eligibility::kNone;
+    raise = raise || f.reactive_raise.enabled;
+    free = free || f.hiring.interview_free;
+  }
+  EXPECT_TRUE(cap && counters && raise && free);
+  EXPECT_TRUE(s.startups.enabled);
+  EXPECT_GT(s.independent.consider_rate, 0.0);
+  EXPECT_FALSE(s.events.empty());
+}
+
+TEST(StreamSeconds, IsPositiveAndGrowsWithTheBytes) {
+  // 64 MB against 1 MB: at any bandwidth the larger stream takes longer.
+  const double small = perf::stream_seconds(1u << 20, 1u << 18);
+  const double large = perf::stream_seconds(64u << 20, 16u << 20);
+  EXPECT_GT(small, 0.0);
+  EXPECT_GT(large, small);
+}
+
+TEST(Measure, ReportsConsistentFigures) {
+  const Scenario s = perf::synthetic_market(20000, 6, 5);
+  const perf::Measurement m = perf::measure(s, 1);
+  EXPECT_EQ(m.threads, 1);
+  EXPECT_GT(m.seconds, 0.0);
+  EXPECT_NEAR(m.agent_ticks_per_second * m.seconds, 20000.0 * 5, 1.0);
+  double phases = 0.0;
+  for (const double p : m.phase_ns_per_agent_tick) phases += p;
+  EXPECT_LE(phases, m.ns_per_agent_tick * 1.01);  // phases are inside the tick loop
+  EXPECT_GT(m.traffic.read_bytes, 20000u * 20u);
+  EXPECT_GT(m.peak_rss_bytes, 0u);
+}
+
+}  // namespace
+}  // namespace talentsim
