@@ -368,6 +368,7 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
 
   Decision d;
   d.id = id;
+  d.employer = e;
   d.clock_fired = clock_fired;
   d.separation = separation;
 
@@ -517,118 +518,156 @@ std::size_t Simulation::place_of(FirmId firm, bool independent) const {
   return firm < named_ ? firm : named_;
 }
 
-void Simulation::leave_current_place(ResearcherId id, std::size_t to_place, bool voluntary) {
-  const auto t = static_cast<Tick>(tick_);
-  const FirmId from = people_.employer[id];
-  const bool was_independent = (people_.flags[id] & flag::kIndependent) != 0;
-  const std::size_t from_place = place_of(from, was_independent);
-  flows_.counts[from_place * flows_.places.size() + to_place] += 1;
-  if (was_independent) {
-    people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] & ~flag::kIndependent);
-    --independent_count_;
-  }
-  if (from == kNoFirm) return;
+// A move is done in two steps. relocate() changes the researcher's own row and
+// returns what changed; it touches nothing shared, so the moves of a tick run in
+// parallel. apply_move() then books the change into the shared counts (firms,
+// teams, groups, flows) -- integer bookkeeping, done serially in researcher order.
 
-  count_out(id);
-  FirmState& f = firms_[from];
-  const std::uint8_t fl = people_.flags[id];
-  --f.headcount;
-  f.top -= (fl & flag::kTop) != 0;
-  f.published -= (fl & flag::kPublished) != 0;
-  f.payroll_cents -= cents(people_.salary[id]);
-  ++f.tick.departures;
-  f.tick.top_departures += (fl & flag::kTop) != 0;
-  f.tick.published_departures += (fl & flag::kPublished) != 0;
-  if (to_place < named_)
-    ++f.tick.departures_to_firm;
-  else if (to_place == named_)
-    ++f.tick.departures_to_startup;
-  else if (to_place == named_ + 1)
-    ++f.tick.departures_to_independent;
-  else
-    ++f.tick.departures_to_between_jobs;
-
-  TeamState& team = teams_[people_.team[id]];
-  if (voluntary) {
-    // Contagion next week reads the share of the team that left this week.
-    if (team.left_tick != t) {
-      team.left_tick = t;
-      team.left_count = 0;
-      team.size_before = team.size;
-    }
-    ++team.left_count;
-    if (!f.covered_departures.empty() && covers(f.params.reactive_raise.who, fl))
-      ++f.covered_departures[static_cast<std::size_t>(tick_) % f.covered_departures.size()];
-  }
-  --team.size;
-  people_.employer[id] = kNoFirm;
-  people_.team[id] = kNoTeam;
-}
-
-void Simulation::join_firm(ResearcherId id, FirmId firm, float salary) {
+MoveRecord Simulation::relocate(ResearcherId id, FirmId to, float salary, bool independent,
+                                MoveKind kind) {
   const auto t = static_cast<std::uint32_t>(tick_);
-  FirmState& f = firms_[firm];
-  RandomStream rs(scenario_.seed, id, t, Purpose::kTeamAssign);
-  const auto k = std::min<std::uint32_t>(
-      f.team_count - 1, static_cast<std::uint32_t>(rs.uniform() * f.team_count));
-  const TeamId team = f.team_begin + k;
-  ++teams_[team].size;
-  people_.employer[id] = firm;
-  people_.team[id] = team;
+  MoveRecord r;
+  r.id = id;
+  r.kind = kind;
+  r.from = people_.employer[id];
+  r.from_team = people_.team[id];
+  r.from_independent = (people_.flags[id] & flag::kIndependent) != 0;
+  r.flags = people_.flags[id];
+  r.old_salary = people_.salary[id];
+  r.old_burnout = people_.burnout[id];
+  r.old_faith = people_.faith[id];
+  if (kind == MoveKind::kRaise) {
+    people_.salary[id] = salary;
+    r.to = r.from;
+    r.to_team = r.from_team;
+    r.new_salary = salary;
+    r.new_burnout = r.old_burnout;
+    r.new_faith = r.old_faith;
+    return r;
+  }
+  std::uint8_t fl = static_cast<std::uint8_t>(r.flags & ~flag::kIndependent);
+  if (kind == MoveKind::kVoluntary) {
+    // A fresh start sheds some burnout.
+    people_.burnout[id] =
+        static_cast<float>(people_.burnout[id] * (1.0 - scenario_.wellbeing.fresh_start_relief));
+    if (people_.moves[id] != 0xFFFF) ++people_.moves[id];
+  }
+  r.to = to;
+  r.to_independent = to == kNoFirm && independent;
+  if (to != kNoFirm) {
+    const FirmState& f = firms_[to];
+    RandomStream rs(scenario_.seed, id, t, Purpose::kTeamAssign);
+    const auto k = std::min<std::uint32_t>(
+        f.team_count - 1, static_cast<std::uint32_t>(rs.uniform() * f.team_count));
+    r.to_team = f.team_begin + k;
+    people_.faith[id] = static_cast<float>(f.params.faith_baseline);
+  } else {
+    r.to_team = kNoTeam;
+    if (r.to_independent) fl = static_cast<std::uint8_t>(fl | flag::kIndependent);
+  }
+  people_.employer[id] = to;
+  people_.team[id] = r.to_team;
   people_.salary[id] = salary;
   people_.hired_tick[id] = static_cast<Tick>(t);
-  people_.faith[id] = static_cast<float>(f.params.faith_baseline);
-  const std::uint8_t fl = people_.flags[id];
-  ++f.headcount;
-  f.top += (fl & flag::kTop) != 0;
-  f.published += (fl & flag::kPublished) != 0;
-  f.payroll_cents += cents(salary);
-  ++f.tick.hires;
-  count_in(id);
-  if (f.is_startup) {
-    f.members.push_back(id);
-    // Forget people who have left once the list is mostly stale.
-    if (f.members.size() > 2 * static_cast<std::size_t>(f.headcount) + 64) {
-      std::erase_if(f.members, [&](ResearcherId r) { return people_.employer[r] != firm; });
-      std::sort(f.members.begin(), f.members.end());
-      f.members.erase(std::unique(f.members.begin(), f.members.end()), f.members.end());
-    }
+  people_.flags[id] = fl;
+  r.new_salary = salary;
+  r.new_burnout = people_.burnout[id];
+  r.new_faith = people_.faith[id];
+  // Hired from outside employment this week: the week's separation draw is owed here
+  // (everyone employed at the start of the week drew it with their clock).
+  if (r.from == kNoFirm && to != kNoFirm) {
+    RandomStream rs(scenario_.seed, id, t, Purpose::kSeparation);
+    r.separates = rs.uniform() < -std::expm1(-scenario_.market.separation_rate * kDt);
   }
+  return r;
 }
 
-void Simulation::prefetch_row(ResearcherId id) const {
-  const auto& p = people_;
-  __builtin_prefetch(&p.employer[id], 1);
-  __builtin_prefetch(&p.flags[id], 1);
-  __builtin_prefetch(&p.team[id], 1);
-  __builtin_prefetch(&p.burnout[id], 1);
-  __builtin_prefetch(&p.faith[id], 1);
-  __builtin_prefetch(&p.salary[id], 1);
-  __builtin_prefetch(&p.next_event[id], 1);
-  __builtin_prefetch(&p.skill[id], 0);
-  __builtin_prefetch(&p.hired_tick[id], 1);
-  __builtin_prefetch(&p.moves[id], 1);
+void Simulation::apply_move(const MoveRecord& r) {
+  const auto t = static_cast<Tick>(tick_);
+  const std::size_t bins = salary_bins_.count();
+  const auto book = [&](FirmId firm, float burnout, float faith, float salary, std::int64_t sign) {
+    const std::size_t g = group_of(firm);
+    group_sums_[g].burnout += sign * fixed_point(burnout);
+    group_sums_[g].faith += sign * fixed_point(faith);
+    salary_histogram_[g * bins + salary_bins_.bin(salary)] += static_cast<std::uint32_t>(sign);
+  };
+  if (r.kind == MoveKind::kRaise) {
+    book(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    book(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    firms_[r.from].payroll_cents += cents(r.new_salary) - cents(r.old_salary);
+    return;
+  }
+  const bool voluntary = r.kind == MoveKind::kVoluntary;
+  const std::size_t from_place = place_of(r.from, r.from_independent);
+  const std::size_t to_place = place_of(r.to, r.to_independent);
+  flows_.counts[from_place * flows_.places.size() + to_place] += 1;
+  independent_count_ += (r.to_independent ? 1 : 0) - (r.from_independent ? 1 : 0);
+  const bool top = (r.flags & flag::kTop) != 0;
+  const bool published = (r.flags & flag::kPublished) != 0;
+
+  if (r.from != kNoFirm) {
+    book(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    FirmState& f = firms_[r.from];
+    --f.headcount;
+    f.top -= top;
+    f.published -= published;
+    f.payroll_cents -= cents(r.old_salary);
+    ++f.tick.departures;
+    f.tick.top_departures += top;
+    f.tick.published_departures += published;
+    if (to_place < named_)
+      ++f.tick.departures_to_firm;
+    else if (to_place == named_)
+      ++f.tick.departures_to_startup;
+    else if (to_place == named_ + 1)
+      ++f.tick.departures_to_independent;
+    else
+      ++f.tick.departures_to_between_jobs;
+    TeamState& team = teams_[r.from_team];
+    if (voluntary) {
+      // Contagion next week reads the share of the team that left this week.
+      if (team.left_tick != t) {
+        team.left_tick = t;
+        team.left_count = 0;
+        team.size_before = team.size;
+      }
+      ++team.left_count;
+      if (!f.covered_departures.empty() && covers(f.params.reactive_raise.who, r.flags))
+        ++f.covered_departures[static_cast<std::size_t>(tick_) % f.covered_departures.size()];
+    }
+    --team.size;
+  }
+  if (r.to != kNoFirm) {
+    FirmState& f = firms_[r.to];
+    ++teams_[r.to_team].size;
+    ++f.headcount;
+    f.top += top;
+    f.published += published;
+    f.payroll_cents += cents(r.new_salary);
+    ++f.tick.hires;
+    book(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    if (f.is_startup) {
+      f.members.push_back(r.id);
+      // Forget people who have left once the list is mostly stale.
+      if (f.members.size() > 2 * static_cast<std::size_t>(f.headcount) + 64) {
+        std::erase_if(f.members, [&](ResearcherId x) { return people_.employer[x] != r.to; });
+        std::sort(f.members.begin(), f.members.end());
+        f.members.erase(std::unique(f.members.begin(), f.members.end()), f.members.end());
+      }
+    }
+  }
+  work_->redraw[r.id / kChunkSize].push_back(r.id);
+  if (r.separates) work_->separations.push_back(r.id);
 }
 
 void Simulation::move_researcher(ResearcherId id, FirmId to, float salary, bool independent) {
-  const bool was_employed = people_.employer[id] != kNoFirm;
-  leave_current_place(id, place_of(to, independent), true);
-  // A fresh start sheds some burnout (before joining, so the new group counts the new value).
-  people_.burnout[id] =
-      static_cast<float>(people_.burnout[id] * (1.0 - scenario_.wellbeing.fresh_start_relief));
-  if (to != kNoFirm) {
-    join_firm(id, to, salary);
-  } else {
-    people_.salary[id] = salary;
-    people_.hired_tick[id] = static_cast<Tick>(tick_);
-    if (independent) {
-      people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] | flag::kIndependent);
-      ++independent_count_;
-    }
-  }
-  if (people_.moves[id] != 0xFFFF) ++people_.moves[id];
-  if (!was_employed && to != kNoFirm) work_->fresh_hires.push_back(id);
-  work_->redraw.push_back(id);
+  apply_move(relocate(id, to, salary, independent, MoveKind::kVoluntary));
+}
+
+void Simulation::separate(ResearcherId id) {
+  if (people_.employer[id] == kNoFirm) return;
+  apply_move(relocate(id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income),
+                      false, MoveKind::kInvoluntary));
 }
 
 // ---------------------------------------------------------------------------
@@ -683,13 +722,8 @@ void Simulation::fail_startups() {
       fails = rs.uniform() < -std::expm1(-hazard * kDt);
     }
     if (!fails) continue;
-    for (const ResearcherId id : s.members) {
-      if (people_.employer[id] != slot) continue;
-      leave_current_place(id, named_ + 2, false);
-      people_.salary[id] = static_cast<float>(scenario_.market.between_jobs_income);
-      people_.hired_tick[id] = static_cast<Tick>(t);
-      work_->redraw.push_back(id);
-    }
+    for (const ResearcherId id : s.members)
+      if (people_.employer[id] == slot) separate(id);
     TALENTSIM_ASSERT(s.headcount == 0, "a failed startup keeps no one");
     s.members.clear();
     s.alive = false;
@@ -707,8 +741,9 @@ void Simulation::fail_startups() {
 void Simulation::run_moves() {
   const auto t = static_cast<Tick>(tick_);
   auto& w = *work_;
-  w.redraw.clear();
-  w.fresh_hires.clear();
+  for (auto& list : w.redraw) list.clear();
+  w.separations.clear();
+  const std::size_t chunks = w.decisions.size();
 
   // This tick's decisions in researcher order (chunks are id ranges, in order).
   std::vector<Decision*> decisions;
@@ -740,96 +775,108 @@ void Simulation::run_moves() {
   for (Decision* d : decisions)
     if (d->action == Decision::Action::kMove && d->firm < named_) hires.push_back(d);
   apply_hiring_limits(hires, due);
+  for (auto& list : w.due) list.clear();
+  for (PendingHire* p : due)
+    if (p->due == t) w.due[p->id / kChunkSize].push_back(p);
 
-  // Phase 7: moves, in researcher order. Each move touches a dozen columns at a row
-  // far from the last one; fetching the rows a few decisions ahead hides that latency.
-  std::vector<PendingHire> added;
-  std::vector<ResearcherId> founders;
-  constexpr std::size_t kAhead = 6;
-  for (std::size_t k = 0; k < decisions.size(); ++k) {
-    if (k + kAhead < decisions.size()) prefetch_row(decisions[k + kAhead]->id);
-    Decision* d = decisions[k];
-    const ResearcherId id = d->id;
-    const FirmId e = people_.employer[id];
-    if (e != kNoFirm) {
-      firms_[e].tick.counteroffers += d->counter_made;
-      firms_[e].tick.counteroffers_won += d->counter_won;
-    }
-    if (d->drop_pending)
-      people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] & ~flag::kPending);
-    if (d->clock_fired) w.redraw.push_back(id);
-    switch (d->action) {
-      case Decision::Action::kStay:
-        if (d->counter_won && e != kNoFirm) {
-          count_out(id);
-          firms_[e].payroll_cents += cents(d->salary) - cents(people_.salary[id]);
-          people_.salary[id] = d->salary;
-          count_in(id);
+  // Phase 7a, in parallel: each chunk changes its researchers' rows and records what moved.
+  for_each_index(chunks, 1, [&](std::size_t c) {
+    auto& records = w.records[c];
+    auto& accepted = w.accepted[c];
+    auto& founders = w.founders[c];
+    records.clear();
+    accepted.clear();
+    founders.clear();
+    const auto& starting = w.due[c];
+    std::size_t k = 0;
+    const auto start_pending = [&](const PendingHire& p) {
+      people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
+      records.push_back(relocate(p.id, p.firm, p.salary, false, MoveKind::kVoluntary));
+    };
+    for (Decision& d : w.decisions[c]) {
+      while (k < starting.size() && starting[k]->id < d.id) start_pending(*starting[k++]);
+      const ResearcherId id = d.id;
+      if (d.drop_pending)
+        people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] & ~flag::kPending);
+      switch (d.action) {
+        case Decision::Action::kStay:
+          if (d.counter_won) records.push_back(relocate(id, d.employer, d.salary, false, MoveKind::kRaise));
+          break;
+        case Decision::Action::kMove:
+          if (firms_[d.firm].alive && firms_[d.firm].serial == d.firm_serial)
+            records.push_back(relocate(id, d.firm, d.salary, false, MoveKind::kVoluntary));
+          break;
+        case Decision::Action::kAcceptLater: {
+          const std::int64_t due_tick =
+              std::min<std::int64_t>(kNever - 1, tick_ + firms_[d.firm].params.hiring.lag_weeks);
+          accepted.push_back({id, d.firm, d.firm_serial, d.salary, static_cast<Tick>(due_tick)});
+          people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] | flag::kPending);
+          break;
         }
-        break;
-      case Decision::Action::kMove:
-        if (firms_[d->firm].alive && firms_[d->firm].serial == d->firm_serial)
-          move_researcher(id, d->firm, d->salary, false);
-        break;
-      case Decision::Action::kAcceptLater: {
-        const FirmState& f = firms_[d->firm];
-        const std::int64_t due_tick =
-            std::min<std::int64_t>(kNever - 1, tick_ + f.params.hiring.lag_weeks);
-        added.push_back({id, d->firm, d->firm_serial, d->salary, static_cast<Tick>(due_tick)});
-        people_.flags[id] = static_cast<std::uint8_t>(people_.flags[id] | flag::kPending);
-        break;
+        case Decision::Action::kFound:
+          founders.push_back(id);
+          break;
+        case Decision::Action::kIndependent:
+          records.push_back(relocate(id, kNoFirm, d.salary, true, MoveKind::kVoluntary));
+          break;
       }
-      case Decision::Action::kFound:
-        founders.push_back(id);
-        break;
-      case Decision::Action::kIndependent:
-        move_researcher(id, kNoFirm, d->salary, true);
-        break;
+      // A pending hire kept through this decision starts now, after it.
+      if (k < starting.size() && starting[k]->id == id) start_pending(*starting[k++]);
     }
-  }
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    PendingHire& p = pending_[i];
-    if (fate[i] == Fate::kDue) {
-      people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
-      if (p.due == t) move_researcher(p.id, p.firm, p.salary, false);  // else refused: stays
-      fate[i] = Fate::kGone;
-    } else if (fate[i] == Fate::kGone) {
-      people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
+    while (k < starting.size()) start_pending(*starting[k++]);
+  });
+
+  // Phase 7b, serial: book every move into the shared counts, in researcher order.
+  for (std::size_t c = 0; c < chunks; ++c) {
+    for (const Decision& d : w.decisions[c]) {
+      if (d.employer != kNoFirm) {
+        firms_[d.employer].tick.counteroffers += d.counter_made;
+        firms_[d.employer].tick.counteroffers_won += d.counter_won;
+      }
+      if (d.clock_fired) w.redraw[c].push_back(d.id);
     }
+    for (const MoveRecord& r : w.records[c]) apply_move(r);
   }
+  for (std::size_t i = 0; i < pending_.size(); ++i)
+    if (fate[i] == Fate::kGone || (fate[i] == Fate::kDue && pending_[i].due != t))
+      people_.flags[pending_[i].id] =
+          static_cast<std::uint8_t>(people_.flags[pending_[i].id] & ~flag::kPending);
   {
     std::size_t out = 0;
     for (std::size_t i = 0; i < pending_.size(); ++i)
       if (fate[i] == Fate::kWait) pending_[out++] = pending_[i];
     pending_.resize(out);
   }
-  // Both parts are in researcher order (decisions come in id order): merge them.
+  // Both parts are in researcher order (chunks are id ranges): merge them.
   const auto middle = static_cast<std::ptrdiff_t>(pending_.size());
-  pending_.insert(pending_.end(), added.begin(), added.end());
+  for (const auto& list : w.accepted) pending_.insert(pending_.end(), list.begin(), list.end());
   std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(),
                      [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
 
   // Phase 8: startups founded, then failures.
-  for (const ResearcherId id : founders) found_startup(id);
+  for (const auto& list : w.founders)
+    for (const ResearcherId id : list) found_startup(id);
   fail_startups();
 
   // Phase 9: exogenous separations. Researchers employed at the start of the tick
-  // drew theirs with their clock; those hired from outside employment this tick
-  // draw one now, so everyone employed faces the same weekly probability.
-  const double p_sep = -std::expm1(-scenario_.market.separation_rate * kDt);
-  const auto separate = [&](ResearcherId id) {
-    if (people_.employer[id] == kNoFirm) return;
-    leave_current_place(id, named_ + 2, false);
-    people_.salary[id] = static_cast<float>(scenario_.market.between_jobs_income);
-    people_.hired_tick[id] = t;
-    w.redraw.push_back(id);
-  };
-  for (Decision* d : decisions)
-    if (d->separation) separate(d->id);
-  for (const ResearcherId id : w.fresh_hires) {
-    RandomStream rs(scenario_.seed, id, t, Purpose::kSeparation);
-    if (rs.uniform() < p_sep) separate(id);
-  }
+  // drew theirs with their clock; those hired from outside employment this tick drew
+  // one when they moved, so everyone employed faces the same weekly probability.
+  // Rows change in parallel, then the moves are booked in researcher order.
+  auto& leaving = w.separations;
+  for (const Decision* d : decisions)
+    if (d->separation) leaving.push_back(d->id);
+  std::sort(leaving.begin(), leaving.end());
+  leaving.erase(std::unique(leaving.begin(), leaving.end()), leaving.end());
+  for (auto& list : w.records) list.clear();
+  for (const ResearcherId id : leaving)
+    if (people_.employer[id] != kNoFirm) w.records[id / kChunkSize].push_back(MoveRecord{id});
+  for_each_index(chunks, 1, [&](std::size_t c) {
+    for (MoveRecord& r : w.records[c])
+      r = relocate(r.id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income), false,
+                   MoveKind::kInvoluntary);
+  });
+  for (const auto& list : w.records)
+    for (const MoveRecord& r : list) apply_move(r);
 }
 
 // ---------------------------------------------------------------------------
@@ -877,11 +924,14 @@ void Simulation::fire_reactive_raises() {
 
 void Simulation::run_reactions() {
   fire_reactive_raises();
-  auto& redraw = work_->redraw;
-  std::sort(redraw.begin(), redraw.end());
-  redraw.erase(std::unique(redraw.begin(), redraw.end()), redraw.end());
+  // Everyone who acted or moved this tick draws a new clock from the next tick on.
   const auto from = static_cast<std::uint32_t>(tick_ + 1);
-  for_each_index(redraw.size(), 256, [&](std::size_t k) { schedule_clock(redraw[k], from, 0); });
+  for_each_index(work_->redraw.size(), 1, [&](std::size_t c) {
+    auto& list = work_->redraw[c];
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    for (const ResearcherId id : list) schedule_clock(id, from, 0);
+  });
 }
 
 // ---------------------------------------------------------------------------

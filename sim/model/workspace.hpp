@@ -1,5 +1,6 @@
 // Scratch state of a Simulation that lives across ticks so that a tick does not
-// allocate per researcher: per-chunk output lists, per-chunk partial sums.
+// allocate per researcher: per-chunk lists that parallel passes fill and serial
+// passes read in chunk (= researcher) order.
 #pragma once
 
 #include <tbb/enumerable_thread_specific.h>
@@ -14,35 +15,32 @@
 
 namespace talentsim {
 
-/// Per-chunk, per-group partial sums of the metrics pass.
-struct GroupPartial {
-  std::int64_t headcount = 0;
-  std::int64_t top = 0;
-  std::int64_t published = 0;
-  double salary = 0.0;
-  double burnout = 0.0;
-  double faith = 0.0;
-};
-
 struct Simulation::Workspace {
-  explicit Workspace(std::size_t chunks, std::size_t groups)
+  Workspace(std::size_t chunks, std::size_t groups)
       : decisions(chunks),
         team_offers(chunks),
-        partials(chunks * groups),
+        offers_per_chunk(chunks, 0),
+        records(chunks),
+        due(chunks),
+        accepted(chunks),
+        founders(chunks),
+        redraw(chunks),
         salary_stats(groups, FloatBins{10, 26, 8}) {}
 
-  std::vector<std::vector<Decision>> decisions;                            ///< per chunk
-  std::vector<std::vector<std::pair<ResearcherId, FirmId>>> team_offers;   ///< per chunk
+  // Per chunk, filled in parallel.
+  std::vector<std::vector<Decision>> decisions;
+  std::vector<std::vector<std::pair<ResearcherId, FirmId>>> team_offers;  ///< startup offers
   std::vector<std::int64_t> offers_per_chunk;
+  std::vector<std::vector<MoveRecord>> records;     ///< moves to book
+  std::vector<std::vector<PendingHire*>> due;       ///< pending hires starting now
+  std::vector<std::vector<PendingHire>> accepted;   ///< new pending hires
+  std::vector<std::vector<ResearcherId>> founders;
   /// Burnout and faith sums of the wellbeing pass, per thread (integers: any order).
   tbb::enumerable_thread_specific<std::vector<GroupSums>> wellbeing_sums;
-  std::vector<GroupPartial> partials;  ///< chunk-major: partials[chunk * groups + g]
-  GroupedOrderStatistics salary_stats;
 
-  std::vector<const Decision*> moves;       ///< this tick's decisions, in id order
-  std::vector<ResearcherId> redraw;         ///< clocks to redraw at the end of the tick
-  std::vector<ResearcherId> fresh_hires;    ///< hired this tick from outside employment
-  std::vector<PendingHire> due;             ///< pending hires starting this tick
+  std::vector<std::vector<ResearcherId>> redraw;  ///< per chunk: clocks to redraw at the end
+  GroupedOrderStatistics salary_stats;      ///< the median's gather
+  std::vector<ResearcherId> separations;    ///< who loses the job in phase 9
   std::vector<FirmId> alive_startups;       ///< sorted slots of live startups
   std::priority_queue<FirmId, std::vector<FirmId>, std::greater<>> free_slots;
   bool rates_changed = false;               ///< an event may have changed everyone's rates

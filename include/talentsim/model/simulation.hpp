@@ -38,6 +38,7 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Phase::kCount)
 struct Decision {
   enum class Action : std::uint8_t { kStay, kMove, kAcceptLater, kFound, kIndependent };
   ResearcherId id = 0;
+  FirmId employer = kNoFirm;      ///< where the researcher was when deciding
   Action action = Action::kStay;
   FirmId firm = kNoFirm;          ///< destination for kMove / kAcceptLater
   std::uint32_t firm_serial = 0;  ///< startup serial of the destination
@@ -47,6 +48,27 @@ struct Decision {
   bool counter_made = false;
   bool counter_won = false;
   bool drop_pending = false;      ///< reneges on an accepted offer that had not started
+};
+
+/// How a researcher changes place: a move they chose, a job lost, or a raise in place.
+enum class MoveKind : std::uint8_t { kVoluntary, kInvoluntary, kRaise };
+
+/// What one move changed in a researcher's row: enough to book it into the shared
+/// counts afterwards (Simulation::apply_move).
+struct MoveRecord {
+  ResearcherId id = 0;
+  MoveKind kind = MoveKind::kVoluntary;
+  FirmId from = kNoFirm;
+  FirmId to = kNoFirm;
+  TeamId from_team = kNoTeam;
+  TeamId to_team = kNoTeam;
+  bool from_independent = false;
+  bool to_independent = false;
+  bool separates = false;  ///< hired from outside employment and drew this week's separation
+  std::uint8_t flags = 0;  ///< top / published
+  float old_salary = 0.0F, new_salary = 0.0F;
+  float old_burnout = 0.0F, new_burnout = 0.0F;
+  float old_faith = 0.0F, new_faith = 0.0F;
 };
 
 class Simulation {
@@ -162,11 +184,13 @@ class Simulation {
 
   // Serial phases (market.cpp).
   void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
+  /// Changes researcher `id`'s own row for a move (safe in parallel: nothing shared).
+  MoveRecord relocate(ResearcherId id, FirmId to, float salary, bool independent, MoveKind kind);
+  /// Books a move into the shared counts (serial).
+  void apply_move(const MoveRecord& r);
   void move_researcher(ResearcherId id, FirmId to, float salary, bool independent);
-  /// Asks the memory system for the cache lines of researcher `id`'s columns.
-  void prefetch_row(ResearcherId id) const;
-  void leave_current_place(ResearcherId id, std::size_t to_place, bool voluntary);
-  void join_firm(ResearcherId id, FirmId firm, float salary);
+  /// Exogenous job loss (or a failed startup): to between jobs.
+  void separate(ResearcherId id);
   FirmId found_startup(ResearcherId founder);
   void fail_startups();
   void fire_reactive_raises();
