@@ -188,6 +188,7 @@ class Simulation {
   MoveRecord relocate(ResearcherId id, FirmId to, float salary, bool independent, MoveKind kind);
   /// Books a move into the shared counts (serial).
   void apply_move(const MoveRecord& r);
+  void book_moves(const std::vector<MoveRecord>& records);  ///< apply_move each, in order
   void move_researcher(ResearcherId id, FirmId to, float salary, bool independent);
   /// Exogenous job loss (or a failed startup): to between jobs.
   void separate(ResearcherId id);
