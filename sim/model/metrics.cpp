@@ -163,18 +163,7 @@ void Simulation::compute_metrics(TickReport& out) {
         t.headcount > 0 ? static_cast<double>(group_sums_[g].burnout) / kFixedPointOne / h : 0.0;
     m.mean_faith =
         t.headcount > 0 ? static_cast<double>(group_sums_[g].faith) / kFixedPointOne / h : 0.0;
-    m.hires = k.hires;
-    m.departures = k.departures;
-    m.departures_to_firm = k.departures_to_firm;
-    m.departures_to_startup = k.departures_to_startup;
-    m.departures_to_independent = k.departures_to_independent;
-    m.departures_to_between_jobs = k.departures_to_between_jobs;
-    m.counteroffers = k.counteroffers;
-    m.counteroffers_won = k.counteroffers_won;
-    m.reactive_raises = k.reactive_raises;
-    m.rejected_by_limits = k.rejected_by_limits;
-    m.top_departures = k.top_departures;
-    m.published_departures = k.published_departures;
+    m.counts = k;
     employed += t.headcount;
   }
 

@@ -44,6 +44,7 @@ void put_general(std::string& out, double v, int digits) {
 
 void group_row(std::string& out, std::int64_t tick, const std::string& name,
                const GroupMetrics& m) {
+  const FirmTickCounters& k = m.counts;
   put(out, tick);
   out += ',';
   out += name;
@@ -55,9 +56,9 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
   put_fixed(out, m.mean_salary, 2);
   out += ',';
   put_fixed(out, m.median_salary, 2);
-  for (const std::int64_t v : {m.hires, m.departures, m.departures_to_startup,
-                               m.departures_to_independent, m.counteroffers, m.counteroffers_won,
-                               m.reactive_raises}) {
+  for (const std::int64_t v : {k.hires, k.departures, k.departures_to_startup,
+                               k.departures_to_independent, k.counteroffers, k.counteroffers_won,
+                               k.reactive_raises}) {
     out += ',';
     put(out, v);
   }
@@ -65,8 +66,8 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
   put_fixed(out, m.mean_burnout, 6);
   out += ',';
   put_fixed(out, m.mean_faith, 6);
-  for (const std::int64_t v : {m.departures_to_firm, m.departures_to_between_jobs,
-                               m.rejected_by_limits, m.top_departures, m.published_departures}) {
+  for (const std::int64_t v : {k.departures_to_firm, k.departures_to_between_jobs,
+                               k.rejected_by_limits, k.top_departures, k.published_departures}) {
     out += ',';
     put(out, v);
   }
@@ -126,8 +127,8 @@ void SummaryBuilder::record(const TickReport& report) {
   for (std::size_t g = 0; g < headcount_sum_.size(); ++g) {
     const GroupMetrics& m = report.groups[g];
     headcount_sum_[g] += static_cast<double>(m.headcount);
-    top_weeks_[g] += m.top_departures >= 3;
-    top_max_[g] = std::max(top_max_[g], m.top_departures);
+    top_weeks_[g] += m.counts.top_departures >= 3;
+    top_max_[g] = std::max(top_max_[g], m.counts.top_departures);
   }
   founded_ += report.market.startups_founded;
   failed_ += report.market.startups_failed;

@@ -80,18 +80,18 @@ TEST(Conservation, HoldsEveryTickWithEveryMechanism) {
     if (HasFatalFailure()) return;
     const auto& r = sim.last_report();
     for (std::size_t g = 0; g < groups; ++g) {
-      departures[g] += r.groups[g].departures;
-      hires[g] += r.groups[g].hires;
-      to_between[g] += r.groups[g].departures_to_between_jobs;
-      to_startup[g] += r.groups[g].departures_to_startup;
-      to_independent[g] += r.groups[g].departures_to_independent;
-      counters += r.groups[g].counteroffers;
-      raises += r.groups[g].reactive_raises;
-      rejected += r.groups[g].rejected_by_limits;
-      EXPECT_EQ(r.groups[g].departures,
-                r.groups[g].departures_to_firm + r.groups[g].departures_to_startup +
-                    r.groups[g].departures_to_independent +
-                    r.groups[g].departures_to_between_jobs);
+      departures[g] += r.groups[g].counts.departures;
+      hires[g] += r.groups[g].counts.hires;
+      to_between[g] += r.groups[g].counts.departures_to_between_jobs;
+      to_startup[g] += r.groups[g].counts.departures_to_startup;
+      to_independent[g] += r.groups[g].counts.departures_to_independent;
+      counters += r.groups[g].counts.counteroffers;
+      raises += r.groups[g].counts.reactive_raises;
+      rejected += r.groups[g].counts.rejected_by_limits;
+      EXPECT_EQ(r.groups[g].counts.departures,
+                r.groups[g].counts.departures_to_firm + r.groups[g].counts.departures_to_startup +
+                    r.groups[g].counts.departures_to_independent +
+                    r.groups[g].counts.departures_to_between_jobs);
     }
     founded += r.market.startups_founded;
     failed += r.market.startups_failed;
@@ -196,9 +196,9 @@ std::vector<TickReport> run(const Scenario& s) {
 TEST(Mechanisms, HiringLagDelaysEveryStart) {
   // Tesla's offers start 2 weeks after acceptance (it becomes interview-free never).
   const auto reports = run(everything({"ticks=10", "events=[]"}));
-  EXPECT_EQ(reports[0].groups[2].hires, 0);
-  EXPECT_EQ(reports[1].groups[2].hires, 0);
-  EXPECT_GT(reports[2].groups[2].hires, 0);
+  EXPECT_EQ(reports[0].groups[2].counts.hires, 0);
+  EXPECT_EQ(reports[1].groups[2].counts.hires, 0);
+  EXPECT_GT(reports[2].groups[2].counts.hires, 0);
   EXPECT_GT(reports[0].market.pending_hires, 0);
 }
 
@@ -208,8 +208,8 @@ TEST(Mechanisms, InterviewFreeOffersCannotBeCountered) {
   auto free = everything({"ticks=12", "events=[]", "firms.tesla.hiring.interview_free=true",
                           "firms.academia.hiring.interview_free=true"});
   std::int64_t countered_lagged = 0, countered_free = 0;
-  for (const auto& r : run(lagged)) countered_lagged += r.groups[0].counteroffers;
-  for (const auto& r : run(free)) countered_free += r.groups[0].counteroffers;
+  for (const auto& r : run(lagged)) countered_lagged += r.groups[0].counts.counteroffers;
+  for (const auto& r : run(free)) countered_free += r.groups[0].counts.counteroffers;
   EXPECT_GT(countered_lagged, 0);
   EXPECT_EQ(countered_free, 0);
 }
@@ -222,7 +222,7 @@ TEST(Mechanisms, HeadcountCapIsNeverExceeded) {
   for (int t = 0; t < 60; ++t) {
     sim.step();
     EXPECT_LE(sim.firms()[1].headcount, cap) << "tick " << t + 1;
-    rejected += sim.last_report().groups[1].rejected_by_limits;
+    rejected += sim.last_report().groups[1].counts.rejected_by_limits;
   }
   EXPECT_GT(rejected, 0) << "the cap should bind in this scenario";
 }
@@ -251,7 +251,7 @@ TEST(Mechanisms, ReactiveRaiseRaisesTopPayAndCoolsDown) {
   std::vector<std::int64_t> fired;
   for (int t = 0; t < 40; ++t) {
     sim.step();
-    if (sim.last_report().groups[2].reactive_raises > 0) fired.push_back(sim.tick());
+    if (sim.last_report().groups[2].counts.reactive_raises > 0) fired.push_back(sim.tick());
   }
   ASSERT_FALSE(fired.empty());
   for (std::size_t k = 1; k < fired.size(); ++k)

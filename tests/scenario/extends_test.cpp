@@ -11,6 +11,7 @@
 namespace talentsim {
 namespace {
 
+using scenario_test::file_error;
 using scenario_test::has;
 namespace fs = std::filesystem;
 
@@ -26,15 +27,6 @@ class ExtendsTest : public ::testing::Test {
     const fs::path path = dir_ / name;
     std::ofstream(path, std::ios::binary) << content;
     return path;
-  }
-  static ScenarioError error_of(const fs::path& path) {
-    try {
-      load_scenario_file(path);
-    } catch (const ScenarioError& e) {
-      return e;
-    }
-    ADD_FAILURE() << "expected a ScenarioError for " << path;
-    return ScenarioError({}, "", "(no error)");
   }
   fs::path dir_;
 };
@@ -83,14 +75,14 @@ firms:
   - {id: newco, headcount_share: 0.1, pay: {median: 100000}}
 )");
   // Three firms now, with shares summing to 1.1: the merged scenario is validated.
-  const ScenarioError e = error_of(path);
+  const ScenarioError e = file_error(path);
   EXPECT_TRUE(has(e.problem(), "sum")) << e.what();
 }
 
 TEST_F(ExtendsTest, ErrorsPointIntoTheFileTheValueCameFrom) {
   write("base.yaml", std::string(kBase) + "choice: {noise: -1}\n");
   const auto path = write("child.yaml", "extends: base.yaml\nname: child\n");
-  const ScenarioError e = error_of(path);
+  const ScenarioError e = file_error(path);
   EXPECT_EQ(e.where().source, (dir_ / "base.yaml").string());
   EXPECT_EQ(e.where().line, 9);
   EXPECT_EQ(e.key_path(), "choice.noise");
@@ -98,7 +90,7 @@ TEST_F(ExtendsTest, ErrorsPointIntoTheFileTheValueCameFrom) {
 
 TEST_F(ExtendsTest, AMissingBaseIsReportedAtTheExtendsKey) {
   const auto path = write("child.yaml", "name: child\nextends: nowhere.yaml\n");
-  const ScenarioError e = error_of(path);
+  const ScenarioError e = file_error(path);
   EXPECT_EQ(e.where().source, path.string());
   EXPECT_EQ(e.where().line, 2);
   EXPECT_EQ(e.key_path(), "extends");
@@ -108,7 +100,7 @@ TEST_F(ExtendsTest, AMissingBaseIsReportedAtTheExtendsKey) {
 TEST_F(ExtendsTest, CyclesAreRejected) {
   write("a.yaml", "extends: b.yaml\n");
   const auto path = write("b.yaml", "extends: a.yaml\n");
-  const ScenarioError e = error_of(path);
+  const ScenarioError e = file_error(path);
   EXPECT_EQ(e.key_path(), "extends");
   EXPECT_TRUE(has(e.problem(), "cycle"));
 }

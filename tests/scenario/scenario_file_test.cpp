@@ -11,6 +11,7 @@
 namespace talentsim {
 namespace {
 
+using scenario_test::file_error;
 using scenario_test::has;
 using scenario_test::kOneFirm;
 
@@ -27,17 +28,6 @@ class ScenarioFileTest : public ::testing::Test {
   }
   void TearDown() override {
     for (const auto& path : written_) fs::remove(path);
-  }
-
-  /// The ScenarioError that loading `path` throws; fails the test if none.
-  static ScenarioError file_error(const fs::path& path) {
-    try {
-      load_scenario_file(path);
-    } catch (const ScenarioError& e) {
-      return e;
-    }
-    ADD_FAILURE() << "expected a ScenarioError for " << path;
-    return ScenarioError({}, "", "(no error)");
   }
 
  private:

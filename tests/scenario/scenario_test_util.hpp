@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,17 @@ inline ScenarioError load_error(std::string_view yaml,
     return e;
   }
   ADD_FAILURE() << "expected a ScenarioError for:\n" << yaml;
+  return ScenarioError({}, "", "(no error)");
+}
+
+/// The ScenarioError that loading the file at `path` throws; fails the test if none.
+inline ScenarioError file_error(const std::filesystem::path& path) {
+  try {
+    load_scenario_file(path);
+  } catch (const ScenarioError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a ScenarioError for " << path;
   return ScenarioError({}, "", "(no error)");
 }
 

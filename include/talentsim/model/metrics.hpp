@@ -16,13 +16,9 @@ inline constexpr std::string_view kPlaceStartup = "startup";
 inline constexpr std::string_view kPlaceIndependent = "independent";
 inline constexpr std::string_view kPlaceBetweenJobs = "between_jobs";
 
-/// One tick of one reporting group (a named firm, or all startups).
-struct GroupMetrics {
-  std::int64_t headcount = 0;
-  std::int64_t top_headcount = 0;
-  std::int64_t published_headcount = 0;
-  double mean_salary = 0.0;
-  double median_salary = 0.0;
+/// What happened to a firm (or a group of firms) in one tick: moves, counter-offers,
+/// raises. A firm keeps one for the current tick and one for the whole run.
+struct FirmTickCounters {
   std::int64_t hires = 0;
   std::int64_t departures = 0;
   std::int64_t departures_to_firm = 0;
@@ -31,12 +27,24 @@ struct GroupMetrics {
   std::int64_t departures_to_between_jobs = 0;
   std::int64_t counteroffers = 0;
   std::int64_t counteroffers_won = 0;
-  std::int64_t reactive_raises = 0;
-  std::int64_t rejected_by_limits = 0;
-  std::int64_t top_departures = 0;
+  std::int64_t reactive_raises = 0;  ///< researchers whose pay the reactive policy raised
+  std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
+  std::int64_t top_departures = 0;      ///< departures of top talent (any destination)
   std::int64_t published_departures = 0;
+
+  FirmTickCounters& operator+=(const FirmTickCounters& o);
+};
+
+/// One tick of one reporting group (a named firm, or all startups).
+struct GroupMetrics {
+  std::int64_t headcount = 0;
+  std::int64_t top_headcount = 0;
+  std::int64_t published_headcount = 0;
+  double mean_salary = 0.0;
+  double median_salary = 0.0;
   double mean_burnout = 0.0;
   double mean_faith = 0.0;
+  FirmTickCounters counts;  ///< this tick's hires, departures by destination, ...
 };
 
 /// The market in one tick.

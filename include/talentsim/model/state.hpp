@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "talentsim/model/metrics.hpp"
 #include "talentsim/model/params.hpp"
 
 namespace talentsim {
@@ -90,23 +91,6 @@ struct TeamState {
   std::uint32_t recruiter_serial = 0;  ///< ... and serial, so a reused slot does not count
 };
 
-/// Counters of one tick for one firm (reset every tick).
-struct FirmTickCounters {
-  std::int64_t hires = 0;
-  std::int64_t departures = 0;
-  std::int64_t departures_to_firm = 0;
-  std::int64_t departures_to_startup = 0;
-  std::int64_t departures_to_independent = 0;
-  std::int64_t departures_to_between_jobs = 0;
-  std::int64_t counteroffers = 0;
-  std::int64_t counteroffers_won = 0;
-  std::int64_t reactive_raises = 0;  ///< researchers whose pay the reactive policy raised
-  std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
-  std::int64_t top_departures = 0;      ///< departures of top talent (any destination)
-  std::int64_t published_departures = 0;
-
-  FirmTickCounters& operator+=(const FirmTickCounters& o);
-};
 
 /// A firm at run time: its current policy (events change it) and exact counts
 /// kept up to date by every move.
