@@ -28,7 +28,9 @@ std::uint32_t zero_truncated_poisson(double mean, double u, std::uint32_t cap) {
   while (cdf < u && k < cap) {
     ++k;
     pk *= mean / static_cast<double>(k);
-    cdf += pk;
+    const double next = cdf + pk;
+    if (next == cdf) break;  // u is above the CDF's rounded total: the tail is exhausted
+    cdf = next;
   }
   return k;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "talentsim/core/assert.hpp"
@@ -105,14 +106,6 @@ void Simulation::setup_firms() {
     f.params.id = "startup";
     f.params.name = "startup";
     f.params.kind = FirmKind::kStartup;
-    f.params.workload = st.workload;
-    f.params.faith_baseline = st.faith_baseline;
-    f.params.prestige = st.prestige;
-    f.params.recruiting.skill_targeting = st.skill_targeting;
-    f.params.recruiting.offer_premium = 0.0;
-    f.params.hiring.interview_free = true;  // small teams hire on the spot
-    f.params.hiring.lag_weeks = 0;
-    f.params.retention.counter_offers = Eligibility::kNone;
     work_->free_slots.push(static_cast<FirmId>(s));
   }
 }
@@ -186,7 +179,7 @@ void Simulation::draw_population() {
       if (is_employed && uniform_wages) {
         // Wage posting (Burdett-Mortensen): starting wages come from the offer distribution.
         RandomStream rz(seed, id, 0, Purpose::kInitSalary);
-        people_.salary[i] = static_cast<float>(offer_min + (offer_max - offer_min) * rz.uniform());
+        people_.salary[i] = bounded_salary(offer_min + (offer_max - offer_min) * rz.uniform());
       } else if (is_employed) {
         // Unscaled pay q^beta exp(sigma z); calibrate_pay() scales it to the firm's median.
         const auto& pay = scenario_.firms[firm].pay;
@@ -194,30 +187,69 @@ void Simulation::draw_population() {
         people_.salary[i] = static_cast<float>(std::pow(people_.skill[i], pay.skill_elasticity) *
                                                std::exp(pay.dispersion * rz.normal()));
       } else {
-        people_.salary[i] = 0.0F;
+        people_.salary[i] = bounded_salary(scenario_.market.between_jobs_income);
       }
     }
   });
 
-  // Top talent and published researchers: the best by skill, exact thresholds.
-  const FloatBins skill_bins{-32, 32, 8};
-  const auto all = [](std::size_t) { return true; };
-  const auto skill_of = [&](std::size_t i) { return people_.skill[i]; };
-  const auto rank_for_share = [n](double share) {
+  // Top talent and published researchers: exactly the best top_share and
+  // published_share by skill (ties at the cut go to the lower ids).
+  const auto count_for_share = [n](double share) {
     const auto k = static_cast<std::uint64_t>(std::ceil(share * static_cast<double>(n)));
-    return static_cast<std::uint64_t>(n) - std::max<std::uint64_t>(1, std::min<std::uint64_t>(k, n));
+    return std::max<std::uint64_t>(1, std::min<std::uint64_t>(k, n));
   };
-  top_threshold_ = select_rank(n, rank_for_share(pop.top_share), skill_bins, all, skill_of);
-  published_threshold_ =
-      select_rank(n, rank_for_share(pop.published_share), skill_bins, all, skill_of);
+  top_cut_ = best_by_skill(count_for_share(pop.top_share), std::nullopt);
+  published_cut_ = best_by_skill(count_for_share(pop.published_share), std::nullopt);
   for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
+      const auto id = static_cast<ResearcherId>(i);
       std::uint8_t fl = 0;
-      if (people_.skill[i] >= top_threshold_) fl |= flag::kTop;
-      if (people_.skill[i] >= published_threshold_) fl |= flag::kPublished;
+      if (top_cut_.takes(people_.skill[i], id)) fl |= flag::kTop;
+      if (published_cut_.takes(people_.skill[i], id)) fl |= flag::kPublished;
       people_.flags[i] = fl;
     }
   });
+}
+
+SkillCut Simulation::best_by_skill(std::uint64_t k, std::optional<FirmId> staff_of) const {
+  const auto keep = [&](std::size_t i) { return !staff_of || people_.employer[i] == *staff_of; };
+  const std::size_t n = people_.size();
+  const std::size_t chunks = chunk_count(n);
+  std::vector<std::uint64_t> kept(chunks, 0);
+  for_each_chunk(n, [&](std::size_t c, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) kept[c] += keep(i) ? 1u : 0u;
+  });
+  std::uint64_t total = 0;
+  for (const auto x : kept) total += x;
+  k = std::min(k, total);
+  if (k == 0) return {std::numeric_limits<float>::infinity(), 0};
+  SkillCut cut;
+  cut.threshold = select_rank(n, total - k, FloatBins{-32, 32, 8}, keep,
+                              [&](std::size_t i) { return people_.skill[i]; });
+  // Those strictly above the threshold are in; the rest come from the ties, by id.
+  std::vector<std::uint64_t> above(chunks, 0), ties(chunks, 0);
+  for_each_chunk(n, [&](std::size_t c, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      if (!keep(i)) continue;
+      above[c] += people_.skill[i] > cut.threshold;
+      ties[c] += people_.skill[i] == cut.threshold;
+    }
+  });
+  std::uint64_t need = k;
+  for (const auto x : above) need -= x;
+  for (std::size_t c = 0; c < chunks && need > 0; ++c) {
+    if (ties[c] < need) {
+      need -= ties[c];
+      continue;
+    }
+    const std::size_t end = std::min(n, (c + 1) * kChunkSize);
+    for (std::size_t i = c * kChunkSize; i < end; ++i)
+      if (keep(i) && people_.skill[i] == cut.threshold && --need == 0) {
+        cut.tie_limit = static_cast<ResearcherId>(i + 1);
+        break;
+      }
+  }
+  return cut;
 }
 
 void Simulation::calibrate_pay() {
@@ -242,7 +274,7 @@ void Simulation::calibrate_pay() {
     for (std::size_t i = b; i < e; ++i) {
       const FirmId f = people_.employer[i];
       if (f == kNoFirm) continue;
-      people_.salary[i] = static_cast<float>(people_.salary[i] * scale[f]);
+      people_.salary[i] = bounded_salary(people_.salary[i] * scale[f]);
       const std::size_t k = 4 * std::size_t{f};
       acc[k] += cents(people_.salary[i]);
       acc[k + 1] += 1;
@@ -273,13 +305,25 @@ void Simulation::calibrate_pay() {
     market_dispersion_ += h * firms_[j].params.pay.dispersion;
   }
   market_base_ = std::exp(log_base);
-  for (std::size_t s = named_; s < firms_.size(); ++s) {
-    firms_[s].params.pay.skill_elasticity = market_elasticity_;
-    firms_[s].params.pay.dispersion = market_dispersion_;
-    firms_[s].params.pay.ceiling = 1.0;
-    firms_[s].pay_base = market_base_ * scenario_.startups.pay_fraction;
-    firms_[s].params.pay.median = firms_[s].pay_base;
-  }
+  for (std::size_t s = named_; s < firms_.size(); ++s) configure_startup(firms_[s]);
+}
+
+void Simulation::configure_startup(FirmState& f) const {
+  // From the live startup settings, so market events reach startups too.
+  const auto& st = scenario_.startups;
+  f.params.workload = st.workload;
+  f.params.faith_baseline = st.faith_baseline;
+  f.params.prestige = st.prestige;
+  f.params.recruiting.skill_targeting = st.skill_targeting;
+  f.params.recruiting.offer_premium = 0.0;
+  f.params.hiring.interview_free = true;  // small teams hire on the spot
+  f.params.hiring.lag_weeks = 0;
+  f.params.retention.counter_offers = Eligibility::kNone;
+  f.params.pay.skill_elasticity = market_elasticity_;
+  f.params.pay.dispersion = market_dispersion_;
+  f.params.pay.ceiling = 2.0;
+  f.pay_base = market_base_ * st.pay_fraction;
+  f.params.pay.median = f.pay_base;
 }
 
 void Simulation::setup_teams() {

@@ -72,8 +72,9 @@ double Simulation::market_pay(double skill) const {
   return market_base_ * std::pow(skill, market_elasticity_);
 }
 
-bool Simulation::campaign_targets(const Campaign& c, FirmId employer, double skill) const {
-  return employer == c.target && skill >= c.skill_threshold;
+bool Simulation::campaign_targets(const Campaign& c, FirmId employer, float skill,
+                                  ResearcherId id) const {
+  return employer == c.target && c.cut.takes(skill, id);
 }
 
 Simulation::SkillPowers Simulation::skill_powers(double skill) const {
@@ -90,7 +91,7 @@ double Simulation::skill_power(const SkillPowers& p, std::size_t recruiter) cons
   return k < SkillPowers::kCached ? p.power[k] : std::exp(thetas_[k] * p.log_skill);
 }
 
-double Simulation::offer_rate_of(FirmId employer, bool employed, double skill,
+double Simulation::offer_rate_of(FirmId employer, bool employed, float skill, ResearcherId id,
                                  const SkillPowers& powers) const {
   const auto& m = scenario_.market;
   if (!employed) return m.offer_rate_between_jobs;
@@ -102,7 +103,7 @@ double Simulation::offer_rate_of(FirmId employer, bool employed, double skill,
     sum += rate_coef_[row * u + k] *
            (k < SkillPowers::kCached ? powers.power[k] : std::exp(thetas_[k] * powers.log_skill));
   for (const Campaign& c : campaigns_) {
-    if (!campaign_targets(c, employer, skill)) continue;
+    if (!campaign_targets(c, employer, skill, id)) continue;
     sum += recruit_weight_[row * (named_ + 1) + c.firm] * skill_power(powers, c.firm) *
            (c.multiplier - 1.0);
   }
@@ -117,8 +118,8 @@ double Simulation::hazard_rate_of(bool /*employed*/, bool independent) const {
 
 double Simulation::offer_rate(ResearcherId id) const {
   const FirmId e = people_.employer[id];
-  const double q = people_.skill[id];
-  return offer_rate_of(e, e != kNoFirm, q, e != kNoFirm ? skill_powers(q) : SkillPowers{});
+  const float q = people_.skill[id];
+  return offer_rate_of(e, e != kNoFirm, q, id, e != kNoFirm ? skill_powers(q) : SkillPowers{});
 }
 
 double Simulation::event_rate(ResearcherId id) const {
@@ -167,7 +168,8 @@ const PendingHire* Simulation::find_pending(ResearcherId id) const {
 // ---------------------------------------------------------------------------
 
 void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
-                        std::vector<Decision>& out, std::int64_t& offers_made) {
+                        std::vector<Decision>& out, std::int64_t& offers_made,
+                        std::int64_t& choices_made) {
   const auto t = static_cast<std::uint32_t>(tick_);
   const std::uint64_t seed = scenario_.seed;
   const auto& ch = scenario_.choice;
@@ -189,7 +191,7 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   bool separation = false;
   double total = 0.0;  // the researcher's event rate, for the next clock
   if (clock_fired) {
-    const double r_offer = offer_rate_of(e, employed, q, powers);
+    const double r_offer = offer_rate_of(e, employed, people_.skill[id], id, powers);
     const double r_found = st.enabled ? st.founding_rate : 0.0;
     const double r_indep = independent ? 0.0 : ind.consider_rate;
     const double r_sep = employed ? mk.separation_rate : 0.0;
@@ -227,7 +229,8 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     return f.pay_base * std::exp(f.params.pay.skill_elasticity * powers.log_skill);
   };
   const auto startup_wage = [&](const FirmState& f, double z) {
-    return policy_pay(f) * std::exp(f.params.pay.dispersion * z);
+    const double policy = policy_pay(f);
+    return std::min(policy * std::exp(f.params.pay.dispersion * z), f.params.pay.ceiling * policy);
   };
   const bool uniform_wages = mk.offer_wages.source == WageSource::kUniform;
 
@@ -267,9 +270,14 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     for (std::size_t j = 0; j < recruiters; ++j) {
       double w = employed ? recruit_weight_[row * recruiters + j] * skill_power(powers, j)
                           : between_jobs_weight_[j];
-      if (employed)
+      if (employed) {
+        // As in offer_rate_of: each campaign adds (multiplier - 1) x the firm's base rate.
+        double factor = 1.0;
         for (const Campaign& c : campaigns_)
-          if (c.firm == j && campaign_targets(c, e, q)) w *= c.multiplier;
+          if (c.firm == j && campaign_targets(c, e, people_.skill[id], id))
+            factor += c.multiplier - 1.0;
+        w *= factor;
+      }
       weights[j] = w;
       weight_total += w;
     }
@@ -314,12 +322,12 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     }
     double boost = 0.0;
     for (const Campaign& c : campaigns_)
-      if (c.firm == firm && campaign_targets(c, e, q)) boost += c.appeal_boost;
+      if (c.firm == firm && campaign_targets(c, e, people_.skill[id], id)) boost += c.appeal_boost;
     Option& o = opts[n++];
     o.kind = Option::Kind::kOffer;
     o.firm = firm;
     o.serial = f.serial;
-    o.wage = wage;
+    o.wage = bounded_salary(wage);
     o.value = job_value(firm, wage, boost) - leave_cost;
     ++offers_made;
   }
@@ -337,7 +345,8 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     o.value = job_value(o.firm, o.wage, 0.0) - leave_cost;
     ++offers_made;
   }
-  if (found_idea && st.enabled) {
+  // Founding needs a free startup slot (slots change only in serial phases).
+  if (found_idea && st.enabled && !work_->free_slots.empty()) {
     Option& o = opts[n++];
     o.kind = Option::Kind::kFound;
     o.firm = kNoFirm;
@@ -354,6 +363,26 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     o.wage = ind.income;
     o.value = alpha * log_pay(ind.income) + ind.value - leave_cost;
   }
+
+  // MODEL.md phase 4: only researchers with an offer or an idea choose. A clock that
+  // fired for a separation alone (or for offers that could not be made) changes
+  // nothing else: no taste shocks, and an accepted offer stays accepted.
+  const std::size_t kept_options = pending != nullptr && n > 1 && opts[1].kind == Option::Kind::kPending ? 2 : 1;
+  if (n == kept_options) {
+    if (separation) {
+      Decision d;
+      d.id = id;
+      d.employer = e;
+      d.clock_fired = clock_fired;
+      d.separation = true;
+      d.salary = static_cast<float>(s);
+      out.push_back(d);
+    } else if (clock_fired) {
+      schedule_clock_at_rate(id, t + 1, 0, total);
+    }
+    return;
+  }
+  ++choices_made;
 
   // Random utility (choice.hpp): taste shocks in option order, then the best wins.
   double values[kMaxOptions];  // NOLINT: the first n are set below
@@ -439,6 +468,13 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
       d.action = Decision::Action::kFound;
       d.salary = static_cast<float>(c.wage);
       d.drop_pending = pending != nullptr;
+      if (pending != nullptr) {
+        // Kept so that a founding refused for want of a slot gives the hire back.
+        d.firm = pending->firm;
+        d.firm_serial = pending->firm_serial;
+        d.pending_salary = pending->salary;
+        d.pending_due = pending->due;
+      }
       break;
     case Option::Kind::kIndependent:
       d.action = Decision::Action::kIndependent;
@@ -526,6 +562,7 @@ std::size_t Simulation::place_of(FirmId firm, bool independent) const {
 MoveRecord Simulation::relocate(ResearcherId id, FirmId to, float salary, bool independent,
                                 MoveKind kind) {
   const auto t = static_cast<std::uint32_t>(tick_);
+  salary = bounded_salary(salary);
   MoveRecord r;
   r.id = id;
   r.kind = kind;
@@ -693,6 +730,7 @@ FirmId Simulation::found_startup(ResearcherId founder) {
   work_->free_slots.pop();
   const auto& st = scenario_.startups;
   FirmState& s = firms_[slot];
+  configure_startup(s);
   s.alive = true;
   s.serial = ++startup_serial_;
   s.founded_tick = tick_;
@@ -827,7 +865,7 @@ void Simulation::run_moves() {
           break;
         }
         case Decision::Action::kFound:
-          founders.push_back(id);
+          founders.push_back(&d);
           break;
         case Decision::Action::kIndependent:
           records.push_back(relocate(id, kNoFirm, d.salary, true, MoveKind::kVoluntary));
@@ -866,9 +904,23 @@ void Simulation::run_moves() {
   std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(),
                      [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
 
-  // Phase 8: startups founded, then failures.
+  // Phase 8: startups founded, then failures. A founder who finds every slot taken
+  // (others founded first this week) stays, and gets back an offer they had accepted.
   for (const auto& list : w.founders)
-    for (const ResearcherId id : list) found_startup(id);
+    for (const Decision* d : list) {
+      if (found_startup(d->id) != kNoFirm) continue;
+      ++startups_refused_tick_;
+      if (d->drop_pending && d->firm != kNoFirm) {
+        const PendingHire back{d->id, d->firm, d->firm_serial, d->pending_salary,
+                               std::max<Tick>(d->pending_due, static_cast<Tick>(t + 1))};
+        pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), back,
+                                         [](const PendingHire& a, const PendingHire& b) {
+                                           return a.id < b.id;
+                                         }),
+                        back);
+        people_.flags[d->id] = static_cast<std::uint8_t>(people_.flags[d->id] | flag::kPending);
+      }
+    }
   fail_startups();
 
   // Phase 9: exogenous separations. Researchers employed at the start of the tick
@@ -881,8 +933,12 @@ void Simulation::run_moves() {
   std::sort(leaving.begin(), leaving.end());
   leaving.erase(std::unique(leaving.begin(), leaving.end()), leaving.end());
   for (auto& list : w.records) list.clear();
-  for (const ResearcherId id : leaving)
-    if (people_.employer[id] != kNoFirm) w.records[id / kChunkSize].push_back(MoveRecord{id});
+  for (const ResearcherId id : leaving) {
+    const FirmId e = people_.employer[id];
+    // Founders are not laid off by their own startup; it ends by failing.
+    if (e == kNoFirm || (firms_[e].is_startup && firms_[e].founder == id)) continue;
+    w.records[id / kChunkSize].push_back(MoveRecord{id});
+  }
   for_each_index(chunks, 1, [&](std::size_t c) {
     for (MoveRecord& r : w.records[c])
       r = relocate(r.id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income), false,
@@ -920,7 +976,7 @@ void Simulation::fire_reactive_raises() {
       const FirmId f = people_.employer[i];
       if (f >= named_ || factor[f] == 1.0 || !covers(who[f], people_.flags[i])) continue;
       const float before = people_.salary[i];
-      const auto after = static_cast<float>(before * factor[f]);
+      const float after = bounded_salary(before * factor[f]);
       people_.salary[i] = after;
       raised[c * named_ + f] += 1;
       delta[c * named_ + f] += cents(after) - cents(before);
@@ -953,7 +1009,6 @@ void Simulation::run_reactions() {
 void Simulation::start_campaign(const Event& ev) {
   const FirmId firm = firm_index(ev.firm);
   const FirmId target = firm_index(ev.target);
-  const std::size_t n = people_.size();
   const auto staff = static_cast<std::uint64_t>(firms_[target].headcount);
   Campaign c;
   c.firm = firm;
@@ -961,18 +1016,10 @@ void Simulation::start_campaign(const Event& ev) {
   c.multiplier = ev.offer_rate_multiplier;
   c.appeal_boost = ev.appeal_boost;
   c.end_tick = tick_ + ev.weeks - 1;
-  if (staff == 0) {
-    c.skill_threshold = std::numeric_limits<float>::infinity();
-  } else {
-    // The best top_share of the target's current staff, by skill (exact threshold).
-    const auto k = std::max<std::uint64_t>(
-        1, std::min<std::uint64_t>(
-               staff, static_cast<std::uint64_t>(std::ceil(ev.top_share * static_cast<double>(staff)))));
-    c.skill_threshold =
-        select_rank(n, staff - k, FloatBins{-32, 32, 8},
-                    [&](std::size_t i) { return people_.employer[i] == target; },
-                    [&](std::size_t i) { return people_.skill[i]; });
-  }
+  // The best top_share of the target's current staff, by skill, exactly.
+  const auto k = std::min<std::uint64_t>(
+      staff, static_cast<std::uint64_t>(std::ceil(ev.top_share * static_cast<double>(staff))));
+  c.cut = best_by_skill(k, target);
   campaigns_.push_back(c);
 }
 
@@ -985,7 +1032,7 @@ void Simulation::change_pay(const Event& ev) {
     for (std::size_t i = b; i < e; ++i) {
       if (people_.employer[i] != firm || !covers(ev.who, people_.flags[i])) continue;
       const float before = people_.salary[i];
-      const auto after = static_cast<float>(before * factor);
+      const float after = bounded_salary(before * factor);
       people_.salary[i] = after;
       delta[c] += cents(after) - cents(before);
     }
@@ -1021,6 +1068,7 @@ void Simulation::apply_event(const Event& ev) {
       break;
     case EventType::kMarket:
       for (const Setting& s : ev.settings) apply_market_setting(scenario_, s);
+      for (const FirmId slot : work_->alive_startups) configure_startup(firms_[slot]);
       work_->rates_changed = true;
       break;
   }
@@ -1032,7 +1080,7 @@ void Simulation::redraw_campaign_targets(const std::vector<Campaign>& changed) {
     for (std::size_t i = b; i < e; ++i) {
       const FirmId f = people_.employer[i];
       for (const Campaign& c : changed)
-        if (campaign_targets(c, f, people_.skill[i])) {
+        if (campaign_targets(c, f, people_.skill[i], static_cast<ResearcherId>(i))) {
           schedule_clock(static_cast<ResearcherId>(i), t, 1);
           break;
         }

@@ -89,6 +89,27 @@ void Simulation::verify_incremental_state() const {
     if (head[f] != firms_[f].headcount || top[f] != firms_[f].top ||
         pub[f] != firms_[f].published || pay[f] != firms_[f].payroll_cents)
       throw ModelError("conservation broken for firm " + std::to_string(f) + when);
+  // Team sizes, independent researchers, pending-hire flags and the live startups.
+  std::vector<std::uint32_t> team_size(teams_.size(), 0);
+  std::int64_t independent = 0, pending_flags = 0;
+  for (std::size_t i = 0; i < people_.size(); ++i) {
+    if (people_.team[i] != kNoTeam) ++team_size[people_.team[i]];
+    independent += (people_.flags[i] & flag::kIndependent) != 0;
+    pending_flags += (people_.flags[i] & flag::kPending) != 0;
+  }
+  for (std::size_t t = 0; t < teams_.size(); ++t)
+    if (team_size[t] != teams_[t].size)
+      throw ModelError("team " + std::to_string(t) + " size drifted" + when);
+  if (independent != independent_count_) throw ModelError("independent count drifted" + when);
+  if (pending_flags != static_cast<std::int64_t>(pending_.size()))
+    throw ModelError("pending-hire flags and list disagree" + when);
+  for (const PendingHire& p : pending_)
+    if ((people_.flags[p.id] & flag::kPending) == 0)
+      throw ModelError("a pending hire without its flag" + when);
+  std::vector<FirmId> alive;
+  for (std::size_t f = named_; f < firms_.size(); ++f)
+    if (firms_[f].alive) alive.push_back(static_cast<FirmId>(f));
+  if (alive != work_->alive_startups) throw ModelError("live startups list drifted" + when);
 }
 
 void Simulation::compute_metrics(TickReport& out) {
@@ -174,6 +195,7 @@ void Simulation::compute_metrics(TickReport& out) {
   mk.startups_alive = static_cast<std::int64_t>(w.alive_startups.size());
   mk.startups_founded = startups_founded_tick_;
   mk.startups_failed = startups_failed_tick_;
+  mk.startups_refused = startups_refused_tick_;
   mk.pending_hires = static_cast<std::int64_t>(pending_.size());
   double hhi = 0.0;
   if (top_employed > 0)
@@ -186,7 +208,7 @@ void Simulation::compute_metrics(TickReport& out) {
   mk.decisions = 0;
   if (tick_ > 0) {
     for (const auto o : w.offers_per_chunk) mk.offers += o;
-    for (const auto& d : w.decisions) mk.decisions += static_cast<std::int64_t>(d.size());
+    for (const auto c : w.choices_per_chunk) mk.decisions += c;
   }
 #if defined(TALENTSIM_CHECKED) && TALENTSIM_CHECKED
   verify_incremental_state();

@@ -1,5 +1,7 @@
 #include "talentsim/model/order_statistics.hpp"
 
+#include "talentsim/core/error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -65,10 +67,14 @@ std::vector<GroupedOrderStatistics::Pair> GroupedOrderStatistics::finish() {
     const std::size_t n_lo = static_cast<std::size_t>(
         std::count_if(values.begin(), values.end(),
                       [&](float v) { return bins_.bin(v) == want_lo_[g]; }));
-    out[g].lo = values[static_cast<std::size_t>(rank_lo_[g] - below_lo_[g])];
     const std::size_t hi_index =
         want_hi_[g] == want_lo_[g] ? static_cast<std::size_t>(rank_hi_[g] - below_lo_[g])
                                    : n_lo + static_cast<std::size_t>(rank_hi_[g] - below_hi_[g]);
+    const auto lo_index = static_cast<std::size_t>(rank_lo_[g] - below_lo_[g]);
+    // The histogram and the gathered values must agree (e.g. no NaN or infinity slipped in).
+    if (lo_index >= values.size() || hi_index >= values.size())
+      throw ModelError("order statistics: the gathered values do not match the histogram");
+    out[g].lo = values[lo_index];
     out[g].hi = values[hi_index];
   }
   return out;

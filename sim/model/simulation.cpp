@@ -24,6 +24,7 @@ void Simulation::begin_tick() {
   }
   startups_founded_tick_ = 0;
   startups_failed_tick_ = 0;
+  startups_refused_tick_ = 0;
 }
 
 void Simulation::end_tick() {
@@ -141,6 +142,7 @@ void Simulation::run_decisions() {
     auto& out = work_->decisions[c];
     out.clear();
     std::int64_t offers = 0;
+    std::int64_t choices = 0;
     const auto& team_offers = work_->team_offers[c];
     std::size_t k = 0;
     const Tick* clock = people_.next_event.data();
@@ -149,9 +151,10 @@ void Simulation::run_decisions() {
       FirmId from = kNoFirm;
       if (k < team_offers.size() && team_offers[k].first == i) from = team_offers[k++].second;
       if (fired || from != kNoFirm)
-        decide(static_cast<ResearcherId>(i), fired, from, out, offers);
+        decide(static_cast<ResearcherId>(i), fired, from, out, offers, choices);
     }
     work_->offers_per_chunk[c] = offers;
+    work_->choices_per_chunk[c] = choices;
   });
 }
 

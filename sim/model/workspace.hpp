@@ -20,6 +20,7 @@ struct Simulation::Workspace {
       : decisions(chunks),
         team_offers(chunks),
         offers_per_chunk(chunks, 0),
+        choices_per_chunk(chunks, 0),
         records(chunks),
         due(chunks),
         accepted(chunks),
@@ -31,10 +32,11 @@ struct Simulation::Workspace {
   std::vector<std::vector<Decision>> decisions;
   std::vector<std::vector<std::pair<ResearcherId, FirmId>>> team_offers;  ///< startup offers
   std::vector<std::int64_t> offers_per_chunk;
+  std::vector<std::int64_t> choices_per_chunk;  ///< researchers who chose among options
   std::vector<std::vector<MoveRecord>> records;     ///< moves to book
   std::vector<std::vector<PendingHire*>> due;       ///< pending hires starting now
   std::vector<std::vector<PendingHire>> accepted;   ///< new pending hires
-  std::vector<std::vector<ResearcherId>> founders;
+  std::vector<std::vector<const Decision*>> founders;
   /// Burnout and faith sums of the wellbeing pass, per thread (integers: any order).
   tbb::enumerable_thread_specific<std::vector<GroupSums>> wellbeing_sums;
 

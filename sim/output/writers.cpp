@@ -19,7 +19,7 @@ const char* const kTimeseriesHeader =
     "departures_to_between_jobs,rejected_by_limits,top_departures,published_departures\n";
 const char* const kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi,"
-    "independent,pending_hires,offers,decisions\n";
+    "independent,pending_hires,offers,decisions,startups_refused\n";
 const char* const kAgentsHeader =
     "id,initial_firm,firm,salary,skill,top,published,burnout,faith,tenure_weeks,moves,status\n";
 
@@ -83,7 +83,8 @@ void market_row(std::string& out, std::int64_t tick, const MarketMetrics& m) {
   }
   out += ',';
   put_fixed(out, m.top_talent_hhi, 6);
-  for (const std::int64_t v : {m.independent, m.pending_hires, m.offers, m.decisions}) {
+  for (const std::int64_t v :
+       {m.independent, m.pending_hires, m.offers, m.decisions, m.startups_refused}) {
     out += ',';
     put(out, v);
   }

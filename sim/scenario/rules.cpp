@@ -144,6 +144,18 @@ class Checker {
         report_.fail(id_path, "duplicate firm id '" + firm.id + "' (also " +
                                   indexed("firms", it->second) + ")");
       ids_.push_back(firm.id);
+      // Caps and budgets are multiples of the starting staff and payroll.
+      if (firm.headcount_share == 0.0) {
+        const std::string path = firm_key_path(firm.id, i) + ".hiring.";
+        if (firm.hiring.headcount_cap)
+          report_.fail(path + "headcount_cap",
+                       "is a multiple of the starting headcount, which is 0 (headcount_share: 0): "
+                       "the firm could never hire");
+        if (firm.hiring.payroll_budget)
+          report_.fail(path + "payroll_budget",
+                       "is a multiple of the starting payroll, which is 0 (headcount_share: 0): "
+                       "the firm could never hire");
+      }
     }
   }
 

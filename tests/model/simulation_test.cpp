@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "test_scenarios.hpp"
@@ -287,6 +288,68 @@ TEST(Mechanisms, StartupsRecruitTheirFoundersFormerTeams) {
   for (std::size_t a = 0; a < flows.places.size(); ++a) joined += flows.at(a, startup);
   ASSERT_GT(founded, 0);
   EXPECT_GT(joined, 2 * founded) << "startups hire beyond their founders";
+}
+
+}  // namespace
+}  // namespace talentsim
+
+namespace talentsim {
+namespace {
+
+// --- Edge cases found in review -----------------------------------------------
+
+TEST(EdgeCases, RepeatedRaisesStopAtTheSalaryBound) {
+  // A 10x raise every week would reach infinity within a few weeks without the bound.
+  std::string events = "[";
+  for (int w = 1; w <= 30; ++w)
+    events += std::string(w > 1 ? "," : "") + "{week: " + std::to_string(w) +
+              ", type: pay_change, firm: meta, change: 10}";
+  events += "]";
+  Simulation sim(testing::everything({"ticks=30", "events=" + events}));
+  for (int t = 0; t < 30; ++t) sim.step();
+  const auto& m = sim.last_report().groups[0];
+  EXPECT_TRUE(std::isfinite(m.mean_salary));
+  EXPECT_GT(m.mean_salary, 0.0);
+  EXPECT_LE(m.median_salary, kMaxSalary);
+  for (std::size_t i = 0; i < sim.researchers().size(); ++i)
+    ASSERT_LE(sim.researchers().salary[i], static_cast<float>(kMaxSalary));
+}
+
+TEST(EdgeCases, MarketEventsReachStartups) {
+  Simulation sim(testing::everything(
+      {"ticks=30", "events=[{week: 10, type: market, set: {startups.workload: 0}}]"}));
+  for (int t = 0; t < 30; ++t) sim.step();
+  int alive = 0;
+  for (std::size_t f = sim.named_firm_count(); f < sim.firms().size(); ++f) {
+    if (!sim.firms()[f].alive) continue;
+    ++alive;
+    EXPECT_EQ(sim.firms()[f].params.workload, 0.0) << "startup slot " << f;
+  }
+  EXPECT_GT(alive, 0);
+}
+
+TEST(EdgeCases, TiesInSkillStillGiveExactTalentShares) {
+  // skill_sigma 0: everyone has skill 1; exactly 5% are still top and 10% published.
+  Simulation sim(testing::everything({"population.skill_sigma=0", "events=[]"}));
+  std::int64_t top = 0, pub = 0;
+  for (const auto f : sim.researchers().flags) {
+    top += (f & flag::kTop) != 0;
+    pub += (f & flag::kPublished) != 0;
+  }
+  EXPECT_EQ(top, 1500);
+  EXPECT_EQ(pub, 3000);
+}
+
+TEST(EdgeCases, FoundingsBeyondTheSlotsAreRefusedAndCounted) {
+  Simulation sim(testing::everything({"ticks=30", "events=[]", "startups.max_alive=1",
+                                      "startups.founding_rate=5", "startups.failure_rate=0"}));
+  std::int64_t refused = 0;
+  for (int t = 0; t < 30; ++t) {
+    sim.step();  // checked builds also recount every pending hire and flag each week
+    refused += sim.last_report().market.startups_refused;
+    ASSERT_LE(sim.last_report().market.startups_alive, 1);
+  }
+  EXPECT_GT(refused, 0);
 }
 
 }  // namespace

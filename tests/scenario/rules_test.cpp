@@ -249,3 +249,18 @@ TEST(Validate, ChecksEventSettings) {
 
 }  // namespace
 }  // namespace talentsim
+
+namespace talentsim {
+namespace {
+
+TEST(Rules, AFirmWithNoStartingStaffCannotHaveRelativeLimits) {
+  const auto e = scenario_test::load_error(R"(firms:
+  - {id: a, headcount_share: 1, pay: {median: 1}}
+  - {id: b, headcount_share: 0, pay: {median: 1}, hiring: {headcount_cap: 2}}
+)");
+  EXPECT_EQ(e.key_path(), "firms.b.hiring.headcount_cap");
+  EXPECT_TRUE(scenario_test::has(e.problem(), "never hire"));
+}
+
+}  // namespace
+}  // namespace talentsim

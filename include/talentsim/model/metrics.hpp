@@ -58,7 +58,8 @@ struct MarketMetrics {
   double top_talent_hhi = 0.0;       ///< sum over employers of squared top-talent shares, 0..1
   std::int64_t pending_hires = 0;    ///< accepted offers waiting for their start date
   std::int64_t offers = 0;           ///< offers made this tick
-  std::int64_t decisions = 0;        ///< researchers who chose this tick
+  std::int64_t decisions = 0;        ///< researchers who chose among options this tick
+  std::int64_t startups_refused = 0; ///< foundings that found every startup slot taken
 };
 
 /// Everything tick t reports.

@@ -315,7 +315,8 @@ struct IndependentParams {
 template <class V>
 void visit_fields(V& v, IndependentParams& p) {
   v.number("consider_rate", p.consider_rate, Range::between(0.0, 52.0),
-           "yearly hazard that an employed researcher considers independent research");
+           "yearly hazard that a researcher not already independent (employed or between "
+           "jobs) considers independent research");
   v.number("income", p.income, Range::positive(), "income of an independent researcher, USD/year");
   v.number("value", p.value, Range::between(-100.0, 100.0),
            "utility of independence itself");

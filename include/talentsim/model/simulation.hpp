@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct Decision {
   bool counter_made = false;
   bool counter_won = false;
   bool drop_pending = false;      ///< reneges on an accepted offer that had not started
+  // kFound with an accepted offer pending (firm, firm_serial above): given back if no
+  // startup slot is left when the founding happens.
+  float pending_salary = 0.0F;
+  Tick pending_due = 0;
 };
 
 /// How a researcher changes place: a move they chose, a job lost, or a raise in place.
@@ -155,6 +160,7 @@ class Simulation {
   void calibrate_pay();
   void setup_teams();
   void setup_rate_tables();
+  void configure_startup(FirmState& f) const;
   [[nodiscard]] Preferences draw_preferences(ResearcherId id) const;
   void redraw_all_clocks(bool from_this_tick);
 
@@ -168,7 +174,7 @@ class Simulation {
   };
   [[nodiscard]] SkillPowers skill_powers(double skill) const;
   [[nodiscard]] double skill_power(const SkillPowers& p, std::size_t recruiter) const;
-  [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, double skill,
+  [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, float skill, ResearcherId id,
                                      const SkillPowers& powers) const;
   [[nodiscard]] double hazard_rate_of(bool employed, bool independent) const;
   void schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw);
@@ -178,9 +184,12 @@ class Simulation {
   /// Redraws, from this tick, the clocks of everyone a campaign targets.
   void redraw_campaign_targets(const std::vector<Campaign>& changed);
   void decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
-              std::vector<Decision>& out, std::int64_t& offers_made);
+              std::vector<Decision>& out, std::int64_t& offers_made, std::int64_t& choices_made);
   [[nodiscard]] const PendingHire* find_pending(ResearcherId id) const;
-  [[nodiscard]] bool campaign_targets(const Campaign& c, FirmId employer, double skill) const;
+  [[nodiscard]] bool campaign_targets(const Campaign& c, FirmId employer, float skill,
+                                      ResearcherId id) const;
+  /// The best k researchers by skill: of everyone, or of one firm's staff.
+  [[nodiscard]] SkillCut best_by_skill(std::uint64_t k, std::optional<FirmId> staff_of) const;
 
   // Serial phases (market.cpp).
   void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
@@ -238,12 +247,13 @@ class Simulation {
   TickReport report_;
   std::int64_t startups_founded_tick_ = 0;
   std::int64_t startups_failed_tick_ = 0;
+  std::int64_t startups_refused_tick_ = 0;
   std::uint32_t startup_serial_ = 0;
   std::int64_t independent_count_ = 0;
 
   // Derived constants.
-  float top_threshold_ = 0.0F;
-  float published_threshold_ = 0.0F;
+  SkillCut top_cut_;
+  SkillCut published_cut_;
   double market_base_ = 0.0;       ///< reference pay for skill 1
   double market_elasticity_ = 0.0;
   double market_dispersion_ = 0.0;

@@ -27,6 +27,15 @@ inline constexpr TeamId kNoTeam = 0xFFFFFFFF;
 /// Clock value meaning "no event scheduled".
 inline constexpr Tick kNever = 0xFFFF;
 
+/// The most any researcher is paid, USD a year. Repeated raises or extreme pay
+/// elasticities would otherwise overflow the cents sums (and reach infinity).
+inline constexpr double kMaxSalary = 1e9;
+
+/// A salary inside [0, kMaxSalary] (NaN counts as 0), as stored.
+inline float bounded_salary(double usd) {
+  return static_cast<float>(usd >= 0.0 ? (usd < kMaxSalary ? usd : kMaxSalary) : 0.0);
+}
+
 /// Money in exact integer cents, so sums over researchers do not depend on their order.
 /// Salaries are never negative, so adding 0.5 and truncating rounds half away from zero,
 /// like llround, without a library call in hot loops.
@@ -122,11 +131,21 @@ struct FirmState {
   FirmTickCounters total;
 };
 
+/// The best k of a set of researchers by skill, exactly: those above `threshold`,
+/// and those at it with an id below `tie_limit` (ties go to the lower ids).
+struct SkillCut {
+  float threshold = 0.0F;
+  ResearcherId tie_limit = 0;
+  [[nodiscard]] bool takes(float skill, ResearcherId id) const {
+    return skill > threshold || (skill == threshold && id < tie_limit);
+  }
+};
+
 /// A recruiting campaign in progress (MODEL.md phase 2).
 struct Campaign {
   FirmId firm = kNoFirm;    ///< recruiter
   FirmId target = kNoFirm;  ///< firm whose best people are targeted
-  float skill_threshold = 0.0F;  ///< targeted: employed at target with skill >= threshold
+  SkillCut cut;             ///< targeted: employed at target and taken by the cut
   double multiplier = 1.0;
   double appeal_boost = 0.0;
   std::int64_t end_tick = 0;  ///< last tick it runs
