@@ -137,45 +137,6 @@ class Assigner {
   std::vector<std::string> seen_;
 };
 
-/// A visitor that lists leaf keys with their dotted prefix.
-class KeyLister {
- public:
-  std::vector<std::string> keys;
-  std::string prefix;
-
-  void number(std::string_view k, double&, Range, std::string_view, Need = Need::kOptional) {
-    add(k);
-  }
-  void optional_number(std::string_view k, std::optional<double>&, Range, std::string_view) {
-    add(k);
-  }
-  template <class Int>
-  void integer(std::string_view k, Int&, IntRange, std::string_view, Need = Need::kOptional) {
-    add(k);
-  }
-  void seed(std::string_view k, std::uint64_t&, std::string_view) { add(k); }
-  void boolean(std::string_view k, bool&, std::string_view) { add(k); }
-  void text(std::string_view k, std::string&, TextRule, std::string_view, Need = Need::kOptional) {
-    add(k);
-  }
-  template <class E, std::size_t N>
-  void enumeration(std::string_view k, E&, const std::array<std::pair<E, std::string_view>, N>&,
-                   std::string_view) {
-    add(k);
-  }
-  template <class T>
-  void section(std::string_view k, T& sub, std::string_view) {
-    const std::string saved = prefix;
-    prefix += std::string(k) + ".";
-    visit_fields(*this, sub);
-    prefix = saved;
-  }
-  void settings(std::string_view, std::vector<Setting>&, std::string_view) {}
-
- private:
-  void add(std::string_view k) { keys.push_back(prefix + std::string(k)); }
-};
-
 bool is_fixed_firm_key(const std::string& key) {
   return key == "id" || key == "headcount_share" || key == "skill_shift" ||
          key == "recruiting.share";
@@ -233,27 +194,6 @@ void apply_market_setting(Scenario& scenario, const Setting& setting) {
   MarketSections m{&scenario};
   visit_fields(a, m);
   if (!a.matched()) a.miss();
-}
-
-std::vector<std::string> firm_setting_keys() {
-  KeyLister l;
-  FirmParams f;
-  visit_fields(l, f);
-  std::vector<std::string> out;
-  for (auto& k : l.keys)
-    if (!is_fixed_firm_key(k)) out.push_back(std::move(k));
-  return out;
-}
-
-std::vector<std::string> market_setting_keys() {
-  KeyLister l;
-  Scenario s;
-  MarketSections m{&s};
-  visit_fields(l, m);
-  std::vector<std::string> out;
-  for (auto& k : l.keys)
-    if (!is_fixed_market_key(k)) out.push_back(std::move(k));
-  return out;
 }
 
 }  // namespace talentsim

@@ -63,10 +63,4 @@ void AtomicFile::discard() noexcept {
   }
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-  AtomicFile f(path);
-  f.write(bytes);
-  f.commit();
-}
-
 }  // namespace talentsim

@@ -62,11 +62,7 @@ class GroupedOrderStatistics {
 
   [[nodiscard]] std::size_t groups() const { return groups_; }
 
-  /// Pass 1, from any thread: count value v of group g.
-  void count(std::size_t g, float v) {
-    histograms_.local()[g * bins_.count() + bins_.bin(v)] += 1;
-  }
-  /// The calling thread's histogram, for loops that count many values.
+  /// Pass 1: the calling thread's histogram, indexed by index(g, v).
   std::vector<std::uint32_t>& local_histogram() { return histograms_.local(); }
   [[nodiscard]] std::size_t index(std::size_t g, float v) const {
     return g * bins_.count() + bins_.bin(v);

@@ -25,11 +25,4 @@ void apply_market_setting(Scenario& scenario, const Setting& setting);
 std::string describe(const Range& range);
 std::string describe(const IntRange& range);
 
-/// Every settable leaf key of a firm ("pay.median", "hiring.lag_weeks", ...), for
-/// suggestions and documentation.
-std::vector<std::string> firm_setting_keys();
-
-/// Every leaf key a market event may set.
-std::vector<std::string> market_setting_keys();
-
 }  // namespace talentsim

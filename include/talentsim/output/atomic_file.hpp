@@ -34,7 +34,6 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
-/// Writes a whole file atomically.
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
 
 }  // namespace talentsim
