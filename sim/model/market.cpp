@@ -110,10 +110,16 @@ double Simulation::offer_rate_of(FirmId employer, bool employed, float skill, Re
   return m.offer_rate_employed * sum;
 }
 
-double Simulation::hazard_rate_of(bool /*employed*/, bool independent) const {
-  const double found = scenario_.startups.enabled ? scenario_.startups.founding_rate : 0.0;
-  const double leave = independent ? 0.0 : scenario_.independent.consider_rate;
-  return found + leave;
+Simulation::EventRates Simulation::event_rates(ResearcherId id, const SkillPowers& powers) const {
+  const FirmId e = people_.employer[id];
+  const bool employed = e != kNoFirm;
+  EventRates r;
+  r.offer = offer_rate_of(e, employed, people_.skill[id], id, powers);
+  r.found = scenario_.startups.enabled ? scenario_.startups.founding_rate : 0.0;
+  r.independent =
+      (people_.flags[id] & flag::kIndependent) != 0 ? 0.0 : scenario_.independent.consider_rate;
+  r.separation = employed ? scenario_.market.separation_rate : 0.0;
+  return r;
 }
 
 double Simulation::offer_rate(ResearcherId id) const {
@@ -123,11 +129,9 @@ double Simulation::offer_rate(ResearcherId id) const {
 }
 
 double Simulation::event_rate(ResearcherId id) const {
-  const FirmId e = people_.employer[id];
-  const bool employed = e != kNoFirm;
-  const bool independent = (people_.flags[id] & flag::kIndependent) != 0;
-  return offer_rate(id) + hazard_rate_of(employed, independent) +
-         (employed ? scenario_.market.separation_rate : 0.0);
+  // Skill powers only matter to the offers of the employed.
+  const bool employed = people_.employer[id] != kNoFirm;
+  return event_rates(id, employed ? skill_powers(people_.skill[id]) : SkillPowers{}).total();
 }
 
 void Simulation::schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw) {
@@ -191,11 +195,11 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   bool separation = false;
   double total = 0.0;  // the researcher's event rate, for the next clock
   if (clock_fired) {
-    const double r_offer = offer_rate_of(e, employed, people_.skill[id], id, powers);
-    const double r_found = st.enabled ? st.founding_rate : 0.0;
-    const double r_indep = independent ? 0.0 : ind.consider_rate;
-    const double r_sep = employed ? mk.separation_rate : 0.0;
-    total = r_offer + r_found + r_indep + r_sep;
+    const EventRates rates = event_rates(id, powers);
+    const double r_offer = rates.offer;
+    const double r_found = rates.found;
+    const double r_indep = rates.independent;
+    total = rates.total();
     if (total > 0.0) {
       RandomStream ev(seed, id, t, Purpose::kEventKinds);
       const std::uint32_t k = zero_truncated_poisson(total * kDt, ev.uniform(), kMaxEvents);
@@ -621,16 +625,9 @@ MoveRecord Simulation::relocate(ResearcherId id, FirmId to, float salary, bool i
 
 void Simulation::apply_move(const MoveRecord& r) {
   const auto t = static_cast<Tick>(tick_);
-  const std::size_t bins = salary_bins_.count();
-  const auto book = [&](FirmId firm, float burnout, float faith, float salary, std::int64_t sign) {
-    const std::size_t g = group_of(firm);
-    group_sums_[g].burnout += sign * fixed_point(burnout);
-    group_sums_[g].faith += sign * fixed_point(faith);
-    salary_histogram_[g * bins + salary_bins_.bin(salary)] += static_cast<std::uint32_t>(sign);
-  };
   if (r.kind == MoveKind::kRaise) {
-    book(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
-    book(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    book_group(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    book_group(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
     firms_[r.from].payroll_cents += cents(r.new_salary) - cents(r.old_salary);
     return;
   }
@@ -643,7 +640,7 @@ void Simulation::apply_move(const MoveRecord& r) {
   const bool published = (r.flags & flag::kPublished) != 0;
 
   if (r.from != kNoFirm) {
-    book(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    book_group(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
     FirmState& f = firms_[r.from];
     --f.headcount;
     f.top -= top;
@@ -682,7 +679,7 @@ void Simulation::apply_move(const MoveRecord& r) {
     f.published += published;
     f.payroll_cents += cents(r.new_salary);
     ++f.tick.hires;
-    book(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    book_group(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
     if (f.is_startup) {
       f.members.push_back(r.id);
       // Forget people who have left once the list is mostly stale.

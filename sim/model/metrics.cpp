@@ -12,20 +12,13 @@
 
 namespace talentsim {
 
-void Simulation::count_in(ResearcherId id) {
-  const FirmId f = people_.employer[id];
-  const std::size_t g = group_of(f);
-  group_sums_[g].burnout += fixed_point(people_.burnout[id]);
-  group_sums_[g].faith += fixed_point(people_.faith[id]);
-  ++salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(people_.salary[id])];
-}
-
-void Simulation::count_out(ResearcherId id) {
-  const FirmId f = people_.employer[id];
-  const std::size_t g = group_of(f);
-  group_sums_[g].burnout -= fixed_point(people_.burnout[id]);
-  group_sums_[g].faith -= fixed_point(people_.faith[id]);
-  --salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(people_.salary[id])];
+void Simulation::book_group(FirmId firm, float burnout, float faith, float salary,
+                            std::int64_t sign) {
+  const std::size_t g = group_of(firm);
+  group_sums_[g].burnout += sign * fixed_point(burnout);
+  group_sums_[g].faith += sign * fixed_point(faith);
+  salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(salary)] +=
+      static_cast<std::uint32_t>(sign);
 }
 
 void Simulation::recount_group_state(std::vector<GroupSums>& sums,

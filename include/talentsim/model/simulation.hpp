@@ -176,7 +176,15 @@ class Simulation {
   [[nodiscard]] double skill_power(const SkillPowers& p, std::size_t recruiter) const;
   [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, float skill, ResearcherId id,
                                      const SkillPowers& powers) const;
-  [[nodiscard]] double hazard_rate_of(bool employed, bool independent) const;
+  /// A researcher's yearly event rates by kind; the clock runs at their total.
+  struct EventRates {
+    double offer = 0.0;
+    double found = 0.0;
+    double independent = 0.0;
+    double separation = 0.0;
+    [[nodiscard]] double total() const { return offer + found + independent + separation; }
+  };
+  [[nodiscard]] EventRates event_rates(ResearcherId id, const SkillPowers& powers) const;
   void schedule_clock(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw);
   /// The same with the researcher's event rate (per year) already known.
   void schedule_clock_at_rate(ResearcherId id, std::uint32_t from_tick, std::uint32_t draw,
@@ -209,15 +217,15 @@ class Simulation {
   void change_pay(const Event& e);
 
   // Metrics (metrics.cpp). Per reporting group, fixed-point sums of burnout and faith
-  // and a histogram of salaries are kept exact by every move (count_in / count_out),
+  // and a histogram of salaries are kept exact by every move (apply_move, book_group),
   // so a tick's metrics need no pass over all researchers but the median's gather.
   struct GroupSums {
     std::int64_t burnout = 0;  ///< sum of fixed_point(burnout)
     std::int64_t faith = 0;
   };
   void compute_metrics(TickReport& out);
-  void count_in(ResearcherId id);   ///< after a researcher joined its employer
-  void count_out(ResearcherId id);  ///< before a researcher leaves its employer
+  /// Adds (sign +1) or removes (-1) one researcher's values in a group's sums and histogram.
+  void book_group(FirmId firm, float burnout, float faith, float salary, std::int64_t sign);
   void recount_group_state(std::vector<GroupSums>& sums,
                            std::vector<std::uint32_t>& histogram) const;
   void rebuild_salary_histogram();
