@@ -346,6 +346,7 @@ void Simulation::setup_teams() {
     next += teams_per_startup_;
   }
   teams_.assign(next, TeamState{});
+  work_->team_week.assign(next, TeamWeek{});
   // Initial staff fill their firm's teams in row order.
   for_each_chunk(people_.size(), [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {

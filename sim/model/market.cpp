@@ -664,6 +664,7 @@ void Simulation::apply_move(const MoveRecord& r) {
         team.left_tick = t;
         team.left_count = 0;
         team.size_before = team.size;
+        work_->teams_left.push_back(r.from_team);
       }
       ++team.left_count;
       if (!f.covered_departures.empty() && covers(f.params.reactive_raise.who, r.flags))
@@ -748,6 +749,7 @@ FirmId Simulation::found_startup(ResearcherId founder) {
     team.recruiter_serial = s.serial;
     team.recruit_until =
         static_cast<Tick>(std::min<std::int64_t>(kNever - 1, tick_ + st.team_recruit_weeks));
+    work_->recruiting_teams.push_back(old_team);
   }
   const auto salary = static_cast<float>(st.founder_pay_fraction * market_pay(q));
   move_researcher(founder, slot, salary, false);

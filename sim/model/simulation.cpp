@@ -50,29 +50,65 @@ void Simulation::step() {
   end_tick();
 }
 
+// The few teams that matter to this week's wellbeing pass, in the compact per-team
+// table it reads: a contagion shock for every team with voluntary departures last
+// week, and the recruiting startup of every team one of whose members founded one.
+// Everything else stays {0, kNoFirm}; last week's entries are cleared first.
+void Simulation::prepare_team_week() {
+  auto& w = *work_;
+  const auto t = static_cast<Tick>(tick_);
+  const auto last = static_cast<Tick>(tick_ - 1);
+  const float eta = static_cast<float>(scenario_.wellbeing.contagion);
+  for (const TeamId k : w.teams_shocked) w.team_week[k].shock = 0.0F;
+  w.teams_shocked.clear();
+  for (const TeamId k : w.teams_left) {
+    const TeamState& team = teams_[k];
+    if (team.left_tick != last || team.size_before == 0) continue;
+    w.team_week[k].shock =
+        eta * static_cast<float>(team.left_count) / static_cast<float>(team.size_before);
+    w.teams_shocked.push_back(k);
+  }
+  w.teams_left.clear();  // booking refills it with this week's departures
+
+  std::sort(w.recruiting_teams.begin(), w.recruiting_teams.end());
+  w.recruiting_teams.erase(std::unique(w.recruiting_teams.begin(), w.recruiting_teams.end()),
+                           w.recruiting_teams.end());
+  std::erase_if(w.recruiting_teams, [&](TeamId k) {
+    const TeamState& team = teams_[k];
+    FirmId& recruiter = w.team_week[k].recruiter;
+    recruiter = kNoFirm;
+    if (team.recruiter == kNoFirm || t > team.recruit_until) return true;  // over for good
+    const FirmState& s = firms_[team.recruiter];
+    if (!s.alive || s.serial != team.recruiter_serial) return true;  // the startup is gone
+    recruiter = team.recruiter;
+    return false;
+  });
+}
+
 // Phase 1. b <- b + dt (kappa W (1 - b) - rho b); f drifts to the employer's
 // baseline and drops by eta x the share of the team that left last week
 // (departures are contagious: Felps et al. 2009). Members of a team whose former
 // colleague founded a startup get that startup's offers at team_offer_rate.
 void Simulation::run_wellbeing() {
+  prepare_team_week();
   const auto t = static_cast<std::uint32_t>(tick_);
-  const auto last = static_cast<Tick>(tick_ - 1);
   const auto& wb = scenario_.wellbeing;
   const auto& st = scenario_.startups;
   const float kappa_dt = static_cast<float>(wb.burnout_fill * kDt);
   const float rho_dt = static_cast<float>(wb.burnout_recovery * kDt);
   const float drift_dt = static_cast<float>(wb.faith_drift * kDt);
-  const float eta = static_cast<float>(wb.contagion);
-  const float independent_workload = static_cast<float>(scenario_.independent.workload);
   const double p_team_offer = -std::expm1(-st.team_offer_rate * kDt);
   const std::uint64_t seed = scenario_.seed;
 
-  // Per-firm constants in compact arrays: the pass reads them for every researcher.
-  std::vector<float> workload(firms_.size()), baseline(firms_.size());
-  for (std::size_t f = 0; f < firms_.size(); ++f) {
+  // Per-place constants in one compact table the pass reads for every researcher:
+  // firms, then "between jobs" and "independent", so the workload needs no branch.
+  const std::size_t places = firms_.size();
+  std::vector<float> workload(places + 2, 0.0F), baseline(places, 0.0F);
+  for (std::size_t f = 0; f < places; ++f) {
     workload[f] = static_cast<float>(firms_[f].params.workload);
     baseline[f] = static_cast<float>(firms_[f].params.faith_baseline);
   }
+  workload[places + 1] = static_cast<float>(scenario_.independent.workload);
 
   // Group sums go to kLanes interleaved copies (by row), so consecutive researchers of
   // the same firm do not wait on each other's store; the copies are added up after.
@@ -80,48 +116,55 @@ void Simulation::run_wellbeing() {
   const std::size_t groups = named_ + 1;
   const auto named = static_cast<FirmId>(named_);
   for (auto& sums : work_->wellbeing_sums) std::fill(sums.begin(), sums.end(), GroupSums{});
-  FirmId* const employer = people_.employer.data();
+  const FirmId* const employer = people_.employer.data();
   const std::uint8_t* const flags = people_.flags.data();
   float* const burnout = people_.burnout.data();
   float* const faith = people_.faith.data();
   const TeamId* const team_of = people_.team.data();
-  const TeamState* const teams = teams_.data();
+  const TeamWeek* const team_week = work_->team_week.data();
+  const float* const work_of = workload.data();
+  const float* const base_of = baseline.data();
   for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& team_offers = work_->team_offers[c];
     team_offers.clear();
-    auto& sums = work_->wellbeing_sums.local();
-    if (sums.size() != groups * kLanes) sums.assign(groups * kLanes, GroupSums{});
+    auto& local = work_->wellbeing_sums.local();
+    if (local.size() != groups * kLanes) local.assign(groups * kLanes, GroupSums{});
+    GroupSums* const sums = local.data();
+    // Local copies: the compiler cannot keep captured references in registers across
+    // the stores below.
+    const FirmId* const emp = employer;
+    const std::uint8_t* const fl = flags;
+    float* const bu = burnout;
+    float* const fa_col = faith;
+    const TeamId* const tm = team_of;
+    const TeamWeek* const tw = team_week;
+    const float* const wk = work_of;
+    const float* const bs = base_of;
+    const float kdt = kappa_dt, rdt = rho_dt, ddt = drift_dt;
+    const std::size_t n_places = places;
     for (std::size_t i = b; i < e; ++i) {
-      const FirmId f = employer[i];
-      float burn = burnout[i];
-      float w = 0.0F;
-      if (f != kNoFirm)
-        w = workload[f];
-      else if (flags[i] & flag::kIndependent)
-        w = independent_workload;
-      burn += kappa_dt * w * (1.0F - burn) - rho_dt * burn;
+      const FirmId f = emp[i];
+      const std::size_t place =
+          f != kNoFirm ? f : n_places + ((fl[i] & flag::kIndependent) != 0 ? 1 : 0);
+      float burn = bu[i];
+      burn += kdt * wk[place] * (1.0F - burn) - rdt * burn;
       burn = std::clamp(burn, 0.0F, 1.0F);
-      burnout[i] = burn;
+      bu[i] = burn;
       if (f == kNoFirm) continue;
 
-      float fa = faith[i];
-      fa += drift_dt * (baseline[f] - fa);
-      const TeamState& team = teams[team_of[i]];
-      if (team.left_tick == last && team.size_before > 0)
-        fa -= eta * static_cast<float>(team.left_count) / static_cast<float>(team.size_before);
+      const TeamWeek team = tw[tm[i]];
+      float fa = fa_col[i];
+      fa += ddt * (bs[f] - fa);
+      fa -= team.shock;  // 0 for a team nobody left last week: fa is unchanged
       fa = std::clamp(fa, 0.0F, 1.0F);
-      faith[i] = fa;
+      fa_col[i] = fa;
       GroupSums& g = sums[(f < named ? f : named) * kLanes + (i & (kLanes - 1))];
       g.burnout += fixed_point(burn);
       g.faith += fixed_point(fa);
 
-      if (team.recruiter != kNoFirm && team.recruiter != f && t <= team.recruit_until) {
-        const FirmState& s = firms_[team.recruiter];
-        if (s.alive && s.serial == team.recruiter_serial) {
-          RandomStream rs(seed, static_cast<ResearcherId>(i), t, Purpose::kTeamRecruit);
-          if (rs.uniform() < p_team_offer)
-            team_offers.emplace_back(static_cast<ResearcherId>(i), team.recruiter);
-        }
+      if (team.recruiter != kNoFirm && team.recruiter != f) {
+        RandomStream rs(seed, static_cast<ResearcherId>(i), t, Purpose::kTeamRecruit);
+        if (rs.uniform() < p_team_offer) team_offers.emplace_back(static_cast<ResearcherId>(i), team.recruiter);
       }
     }
   });

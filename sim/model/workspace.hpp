@@ -40,6 +40,13 @@ struct Simulation::Workspace {
   /// Burnout and faith sums of the wellbeing pass, per thread (integers: any order).
   tbb::enumerable_thread_specific<std::vector<GroupSums>> wellbeing_sums;
 
+  // Per team, set only for the few teams that had departures or recruit (see
+  // prepare_team_week); the lists say which entries to clear next week.
+  std::vector<TeamWeek> team_week;
+  std::vector<TeamId> teams_left;       ///< teams with voluntary departures this tick
+  std::vector<TeamId> teams_shocked;    ///< entries of team_week with a shock set
+  std::vector<TeamId> recruiting_teams; ///< teams a startup recruits from (pruned weekly)
+
   std::vector<std::vector<ResearcherId>> redraw;  ///< per chunk: clocks to redraw at the end
   GroupedOrderStatistics salary_stats;      ///< the median's gather
   std::vector<ResearcherId> separations;    ///< who loses the job in phase 9

@@ -1,5 +1,6 @@
 #include "talentsim/perf/perf.hpp"
 
+#include <malloc.h>
 #include <tbb/global_control.h>
 
 #include <algorithm>
@@ -124,10 +125,10 @@ bool reset_peak_rss() {
 
 TickTraffic tick_traffic(const Simulation& sim) {
   const std::size_t n = sim.researchers().size();
-  // Read: employer, flags, team, burnout, faith, salary, next_event; the team table.
-  // Written: burnout, faith.
+  // Read: employer, flags, team, burnout, faith, salary, next_event; the compact
+  // per-team table of the wellbeing pass. Written: burnout, faith.
   const std::size_t read = n * (sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick)) +
-                           sim.teams().size() * sizeof(TeamState);
+                           sim.teams().size() * sizeof(TeamWeek);
   return {read, n * (4 + 4)};
 }
 
@@ -137,6 +138,14 @@ Measurement measure(const Scenario& scenario, int threads) {
   reset_peak_rss();
   auto owned = std::make_unique<Simulation>(scenario);
   Simulation& sim = *owned;
+  const std::size_t set_up_peak = peak_rss_bytes();
+  // The memory reference, measured in this process just before the run, over as many
+  // bytes as a tick reads and writes. Its buffers are freed before the run, and the
+  // peak is reset so that they do not count in the run's peak memory.
+  const TickTraffic traffic = tick_traffic(sim);
+  const double stream = stream_seconds(traffic.read_bytes, traffic.write_bytes);
+  malloc_trim(0);  // give the freed buffers back to the system before the peak is reset
+  reset_peak_rss();
   const auto before = sim.phase_nanoseconds();
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
@@ -151,11 +160,10 @@ Measurement measure(const Scenario& scenario, int threads) {
   const auto& after = sim.phase_nanoseconds();
   for (std::size_t p = 0; p < after.size(); ++p)
     m.phase_ns_per_agent_tick[p] = static_cast<double>(after[p] - before[p]) / agent_ticks;
-  m.traffic = tick_traffic(sim);
+  m.traffic = traffic;
   m.state_hash = sim.state_hash();
-  m.peak_rss_bytes = peak_rss_bytes();
-  owned.reset();  // the stream buffers below are as big as the state: do not count both
-  m.stream_seconds = stream_seconds(m.traffic.read_bytes, m.traffic.write_bytes);
+  m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());
+  m.stream_seconds = stream;
   m.roofline_ratio = (seconds / static_cast<double>(scenario.ticks)) / m.stream_seconds;
   return m;
 }

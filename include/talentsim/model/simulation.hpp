@@ -160,6 +160,8 @@ class Simulation {
   void calibrate_pay();
   void setup_teams();
   void setup_rate_tables();
+  /// Fills the compact per-team table the wellbeing pass reads (simulation.cpp).
+  void prepare_team_week();
   void configure_startup(FirmState& f) const;
   [[nodiscard]] Preferences draw_preferences(ResearcherId id) const;
   void redraw_all_clocks(bool from_this_tick);

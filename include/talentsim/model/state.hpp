@@ -100,6 +100,12 @@ struct TeamState {
   std::uint32_t recruiter_serial = 0;  ///< ... and serial, so a reused slot does not count
 };
 
+/// What a researcher's team means for the wellbeing pass this week, packed so the pass
+/// reads 8 bytes per researcher's team instead of the whole TeamState.
+struct TeamWeek {
+  float shock = 0.0F;          ///< eta x share of the team that left last week (0: none)
+  FirmId recruiter = kNoFirm;  ///< a live startup founded from this team, still recruiting
+};
 
 /// A firm at run time: its current policy (events change it) and exact counts
 /// kept up to date by every move.
