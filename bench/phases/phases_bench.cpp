@@ -80,7 +80,8 @@ void BM_Decisions(benchmark::State& state) {
   time_phase(state, [](Simulation& s) { s.run_decisions(); }, 2);
 }
 
-// Phases 6-9: hiring limits, moves, startups, separations -- serial by design.
+// Phases 6-9: hiring limits, moves, startups, separations. Rows change and moves are
+// booked in parallel; hiring limits, startups and settling the ledgers are serial.
 void BM_Moves(benchmark::State& state) {
   time_phase(state, [](Simulation& s) { s.run_moves(); }, 3);
 }

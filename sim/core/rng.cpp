@@ -1,6 +1,10 @@
 #include "talentsim/core/rng.hpp"
 
+#include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+
+#include <algorithm>
+#include <limits>
 
 namespace talentsim {
 
@@ -9,11 +13,16 @@ double RandomStream::normal() {
   return standard(*this);
 }
 
-std::uint32_t ticks_to_next_event(double rate_per_tick, double u, std::uint32_t cap) {
+double RandomStream::exponential() {
+  boost::random::exponential_distribution<double> standard;
+  return std::max(standard(*this), std::numeric_limits<double>::min());
+}
+
+std::uint32_t ticks_to_next_event(double rate_per_tick, double exponential, std::uint32_t cap) {
   if (!(rate_per_tick > 0.0)) return cap;
   // P(no event in k ticks) = exp(-rate k); the first tick with an event is the
   // ceiling of an exponential waiting time measured in ticks.
-  const double wait = -std::log(u) / rate_per_tick;
+  const double wait = exponential / rate_per_tick;
   if (!(wait < static_cast<double>(cap))) return cap;
   const auto k = static_cast<std::uint32_t>(std::ceil(wait));
   return k == 0 ? 1u : k;

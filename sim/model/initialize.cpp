@@ -399,6 +399,11 @@ void Simulation::setup_rate_tables() {
   thetas_ = theta;
   std::sort(thetas_.begin(), thetas_.end());
   thetas_.erase(std::unique(thetas_.begin(), thetas_.end()), thetas_.end());
+  theta_quarters_.assign(thetas_.size(), kNotQuarters);
+  for (std::size_t k = 0; k < thetas_.size(); ++k) {
+    const double m = thetas_[k] * 4.0;
+    if (m == std::round(m) && std::fabs(m) <= kMaxQuarters) theta_quarters_[k] = static_cast<int>(m);
+  }
   const std::size_t u = thetas_.size();
 
   // Row e: an employee of named firm e (offers never from e; shares renormalised);

@@ -1,6 +1,6 @@
 // The market: event clocks, offers, random-utility choice and counter-offers
-// (MODEL.md phases 3-5), then the serial phases 6-10: hiring limits, moves,
-// startups, separations and firm reactions.
+// (MODEL.md phases 3-5), then phases 6-10: hiring limits, moves, startups,
+// separations and firm reactions.
 //
 // Event clocks. Each researcher's offers, founding and independence hazards and
 // (while employed) separations are independent Poisson processes; their
@@ -81,8 +81,22 @@ Simulation::SkillPowers Simulation::skill_powers(double skill) const {
   SkillPowers p;
   p.log_skill = std::log(skill);
   const std::size_t u = std::min(thetas_.size(), SkillPowers::kCached);
-  for (std::size_t k = 0; k < u; ++k)
-    p.power[k] = thetas_[k] == 0.0 ? 1.0 : std::exp(thetas_[k] * p.log_skill);
+  // Exponents in whole quarters (0.5, 0.75, 1, 1.25 ...) are products of
+  // q^(1/4) = sqrt(sqrt(q)): correctly rounded square roots and a few products
+  // instead of an exp for each. Other exponents take the exp.
+  double quarter = 0.0;
+  for (std::size_t k = 0; k < u; ++k) {
+    const int m = theta_quarters_[k];
+    if (m == kNotQuarters) {
+      p.power[k] = std::exp(thetas_[k] * p.log_skill);
+      continue;
+    }
+    if (quarter == 0.0) quarter = std::sqrt(std::sqrt(skill));
+    const double base = m >= 0 ? quarter : 1.0 / quarter;
+    double power = 1.0;
+    for (int j = 0; j < (m >= 0 ? m : -m); ++j) power *= base;
+    p.power[k] = power;
+  }
   return p;
 }
 
@@ -142,7 +156,7 @@ void Simulation::schedule_clock_at_rate(ResearcherId id, std::uint32_t from_tick
                                         std::uint32_t draw, double rate) {
   // The first tick with an event is from_tick - 1 + G, G geometric on {1, 2, ...}.
   RandomStream rs(scenario_.seed, id, from_tick, Purpose::kClock, draw);
-  const std::uint32_t g = ticks_to_next_event(rate * kDt, rs.uniform(), kNever);
+  const std::uint32_t g = ticks_to_next_event(rate * kDt, rs.exponential(), kNever);
   const std::uint64_t next = std::uint64_t{from_tick} - 1 + g;
   people_.next_event[id] = next >= kNever ? kNever : static_cast<Tick>(next);
 }
@@ -237,6 +251,15 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     return std::min(policy * std::exp(f.params.pay.dispersion * z), f.params.pay.ceiling * policy);
   };
   const bool uniform_wages = mk.offer_wages.source == WageSource::kUniform;
+  // Named firms' offers are worked out in logs (MODEL.md phase 3: max(policy x
+  // dispersion, current pay x (1 + premium)), capped at the ceiling): one exp per
+  // offer, and the log the utility needs comes for free.
+  const double log_s = employed ? std::log(s) : 0.0;
+  const auto job_value_log = [&](FirmId f, double log_wage, double boost) {
+    const FirmState& firm = firms_[f];
+    return alpha * std::max(log_wage, 0.0) + pref.appeal * (firm.appeal + boost) +
+           firm.params.prestige;
+  };
 
   Option opts[kMaxOptions];  // NOLINT: uninitialised on purpose; n counts the filled ones
   std::size_t n = 0;
@@ -246,7 +269,8 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   stay.serial = e != kNoFirm ? firms_[e].serial : 0;
   stay.wage = s;
   if (employed) {
-    stay.value = job_value(e, s, 0.0) - ch.burnout_weight * people_.burnout[id] +
+    const double log_own = firms_[e].is_startup ? log_s + std::log1p(st.equity_value) : log_s;
+    stay.value = job_value_log(e, log_own, 0.0) - ch.burnout_weight * people_.burnout[id] +
                  ch.faith_weight * people_.faith[id];
   } else if (independent) {
     stay.value = alpha * log_pay(ind.income) + ind.value;
@@ -313,17 +337,6 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     }
     const FirmState& f = firms_[firm];
     RandomStream wz(seed, id, t, Purpose::kOfferWage, m);
-    double wage = 0.0;
-    if (uniform_wages) {
-      wage = mk.offer_wages.min + (mk.offer_wages.max - mk.offer_wages.min) * wz.uniform();
-    } else if (f.is_startup) {
-      wage = startup_wage(f, wz.normal());
-    } else {
-      const double policy = policy_pay(f);
-      wage = policy * std::exp(f.params.pay.dispersion * wz.normal());
-      if (employed) wage = std::max(wage, s * (1.0 + f.params.recruiting.offer_premium));
-      wage = std::min(wage, f.params.pay.ceiling * policy);
-    }
     double boost = 0.0;
     for (const Campaign& c : campaigns_)
       if (c.firm == firm && campaign_targets(c, e, people_.skill[id], id)) boost += c.appeal_boost;
@@ -331,8 +344,22 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
     o.kind = Option::Kind::kOffer;
     o.firm = firm;
     o.serial = f.serial;
-    o.wage = bounded_salary(wage);
-    o.value = job_value(firm, wage, boost) - leave_cost;
+    if (uniform_wages || f.is_startup) {
+      const double wage =
+          uniform_wages
+              ? mk.offer_wages.min + (mk.offer_wages.max - mk.offer_wages.min) * wz.uniform()
+              : startup_wage(f, wz.normal());
+      o.wage = bounded_salary(wage);
+      o.value = job_value(firm, wage, boost) - leave_cost;
+    } else {
+      const OfferLogs& logs = work_->offer_logs[firm];
+      const double log_policy = logs.pay_base + f.params.pay.skill_elasticity * powers.log_skill;
+      double log_wage = log_policy + f.params.pay.dispersion * wz.normal();
+      if (employed) log_wage = std::max(log_wage, log_s + logs.premium);
+      log_wage = std::min(log_wage, logs.ceiling + log_policy);
+      o.wage = bounded_salary(std::exp(log_wage));
+      o.value = job_value_log(firm, log_wage, boost) - leave_cost;
+    }
     ++offers_made;
   }
 
@@ -560,8 +587,12 @@ std::size_t Simulation::place_of(FirmId firm, bool independent) const {
 
 // A move is done in two steps. relocate() changes the researcher's own row and
 // returns what changed; it touches nothing shared, so the moves of a tick run in
-// parallel. apply_move() then books the change into the shared counts (firms,
-// teams, groups, flows) -- integer bookkeeping, done serially in researcher order.
+// parallel. apply_move() then books the change into the calling thread's ledger
+// (firms, groups, flows; team sizes and departures atomically), and settle_moves()
+// adds the ledgers into the shared counts. Everything booked is an integer count
+// or sum, so the result does not depend on which thread booked what, or in which
+// order; the few lists (startup members, teams with departures) are sorted or
+// order-free. Hiring limits, founding and failing startups stay serial.
 
 MoveRecord Simulation::relocate(ResearcherId id, FirmId to, float salary, bool independent,
                                 MoveKind kind) {
@@ -623,25 +654,25 @@ MoveRecord Simulation::relocate(ResearcherId id, FirmId to, float salary, bool i
   return r;
 }
 
-void Simulation::apply_move(const MoveRecord& r) {
-  const auto t = static_cast<Tick>(tick_);
+void Simulation::apply_move(const MoveRecord& r, Ledger& ledger) {
   if (r.kind == MoveKind::kRaise) {
-    book_group(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
-    book_group(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
-    firms_[r.from].payroll_cents += cents(r.new_salary) - cents(r.old_salary);
+    book_group(ledger, r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    book_group(ledger, r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    ledger.firm(r.from).payroll_cents += cents(r.new_salary) - cents(r.old_salary);
     return;
   }
   const bool voluntary = r.kind == MoveKind::kVoluntary;
   const std::size_t from_place = place_of(r.from, r.from_independent);
   const std::size_t to_place = place_of(r.to, r.to_independent);
-  flows_.counts[from_place * flows_.places.size() + to_place] += 1;
-  independent_count_ += (r.to_independent ? 1 : 0) - (r.from_independent ? 1 : 0);
+  ledger.flows[from_place * flows_.places.size() + to_place] += 1;
+  ledger.flows_touched = true;
+  ledger.independent += (r.to_independent ? 1 : 0) - (r.from_independent ? 1 : 0);
   const bool top = (r.flags & flag::kTop) != 0;
   const bool published = (r.flags & flag::kPublished) != 0;
 
   if (r.from != kNoFirm) {
-    book_group(r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
-    FirmState& f = firms_[r.from];
+    book_group(ledger, r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
+    FirmDelta& f = ledger.firm(r.from);
     --f.headcount;
     f.top -= top;
     f.published -= published;
@@ -659,43 +690,33 @@ void Simulation::apply_move(const MoveRecord& r) {
       ++f.tick.departures_to_between_jobs;
     TeamState& team = teams_[r.from_team];
     if (voluntary) {
-      // Contagion next week reads the share of the team that left this week.
-      if (team.left_tick != t) {
-        team.left_tick = t;
-        team.left_count = 0;
-        team.size_before = team.size;
-        work_->teams_left.push_back(r.from_team);
-      }
-      ++team.left_count;
-      if (!f.covered_departures.empty() && covers(f.params.reactive_raise.who, r.flags))
-        ++f.covered_departures[static_cast<std::size_t>(tick_) % f.covered_departures.size()];
+      // Contagion next week reads how many of the team left this week.
+      if (std::atomic_ref<std::uint32_t>(team.left_count).fetch_add(1, std::memory_order_relaxed) == 0)
+        ledger.teams_left.push_back(r.from_team);
+      const FirmState& firm = firms_[r.from];
+      if (!firm.covered_departures.empty() && covers(firm.params.reactive_raise.who, r.flags))
+        ++f.covered_departures;
     }
-    --team.size;
+    std::atomic_ref<std::uint32_t>(team.size).fetch_sub(1, std::memory_order_relaxed);
   }
   if (r.to != kNoFirm) {
-    FirmState& f = firms_[r.to];
-    ++teams_[r.to_team].size;
+    std::atomic_ref<std::uint32_t>(teams_[r.to_team].size).fetch_add(1, std::memory_order_relaxed);
+    FirmDelta& f = ledger.firm(r.to);
     ++f.headcount;
     f.top += top;
     f.published += published;
     f.payroll_cents += cents(r.new_salary);
     ++f.tick.hires;
-    book_group(r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
-    if (f.is_startup) {
-      f.members.push_back(r.id);
-      // Forget people who have left once the list is mostly stale.
-      if (f.members.size() > 2 * static_cast<std::size_t>(f.headcount) + 64) {
-        std::erase_if(f.members, [&](ResearcherId x) { return people_.employer[x] != r.to; });
-        std::sort(f.members.begin(), f.members.end());
-        f.members.erase(std::unique(f.members.begin(), f.members.end()), f.members.end());
-      }
-    }
+    book_group(ledger, r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
+    if (firms_[r.to].is_startup) ledger.joined_startups.emplace_back(r.to, r.id);
   }
+  // Both lists belong to the researcher's chunk, whose moves one task books.
   work_->redraw[r.id / kChunkSize].push_back(r.id);
-  if (r.separates) work_->separations.push_back(r.id);
+  if (r.separates) work_->separations[r.id / kChunkSize].push_back(r.id);
 }
 
 void Simulation::book_moves(const std::vector<MoveRecord>& records) {
+  Ledger& l = ledger();
   // The team entries are the one scattered access of the booking: fetch them ahead.
   constexpr std::size_t kAhead = 8;
   for (std::size_t k = 0; k < records.size(); ++k) {
@@ -704,18 +725,87 @@ void Simulation::book_moves(const std::vector<MoveRecord>& records) {
       if (next.from_team != kNoTeam) __builtin_prefetch(&teams_[next.from_team], 1);
       if (next.to_team != kNoTeam) __builtin_prefetch(&teams_[next.to_team], 1);
     }
-    apply_move(records[k]);
+    apply_move(records[k], l);
+  }
+}
+
+Simulation::Ledger& Simulation::ledger() {
+  Ledger& l = work_->ledgers.local();
+  if (l.firms.size() != firms_.size()) {
+    l.firms.assign(firms_.size(), FirmDelta{});
+    l.groups.assign(named_ + 1, GroupSums{});
+    l.histogram.assign(salary_histogram_.size(), 0);
+    l.flows.assign(flows_.counts.size(), 0);
+  }
+  return l;
+}
+
+void Simulation::settle_moves() {
+  auto& w = *work_;
+  auto& joined = w.joined_startups;
+  joined.clear();
+  for (Ledger& l : w.ledgers) {
+    for (const FirmId f : l.touched_firms) {
+      FirmDelta& d = l.firms[f];
+      FirmState& firm = firms_[f];
+      firm.headcount += d.headcount;
+      firm.top += d.top;
+      firm.published += d.published;
+      firm.payroll_cents += d.payroll_cents;
+      firm.tick += d.tick;
+      if (d.covered_departures != 0)
+        firm.covered_departures[static_cast<std::size_t>(tick_) % firm.covered_departures.size()] +=
+            d.covered_departures;
+      d = FirmDelta{};
+    }
+    l.touched_firms.clear();
+    for (std::size_t g = 0; g < l.groups.size(); ++g) {
+      group_sums_[g].burnout += l.groups[g].burnout;
+      group_sums_[g].faith += l.groups[g].faith;
+      l.groups[g] = GroupSums{};
+    }
+    for (const std::size_t k : l.touched_bins) {
+      salary_histogram_[k] += static_cast<std::uint32_t>(l.histogram[k]);  // modulo 2^32: exact
+      l.histogram[k] = 0;
+    }
+    l.touched_bins.clear();
+    if (l.flows_touched) {
+      for (std::size_t k = 0; k < l.flows.size(); ++k) flows_.counts[k] += l.flows[k];
+      std::fill(l.flows.begin(), l.flows.end(), 0);
+      l.flows_touched = false;
+    }
+    independent_count_ += l.independent;
+    l.independent = 0;
+    joined.insert(joined.end(), l.joined_startups.begin(), l.joined_startups.end());
+    l.joined_startups.clear();
+    w.teams_left.insert(w.teams_left.end(), l.teams_left.begin(), l.teams_left.end());
+    l.teams_left.clear();
+  }
+  // Startup member lists, in (startup, researcher) order whichever thread booked them.
+  std::sort(joined.begin(), joined.end());
+  for (std::size_t k = 0; k < joined.size();) {
+    const FirmId to = joined[k].first;
+    FirmState& f = firms_[to];
+    for (; k < joined.size() && joined[k].first == to; ++k) f.members.push_back(joined[k].second);
+    // Forget people who have left once the list is mostly stale.
+    if (f.members.size() > 2 * static_cast<std::size_t>(f.headcount) + 64) {
+      std::erase_if(f.members, [&](ResearcherId x) { return people_.employer[x] != to; });
+      std::sort(f.members.begin(), f.members.end());
+      f.members.erase(std::unique(f.members.begin(), f.members.end()), f.members.end());
+    }
   }
 }
 
 void Simulation::move_researcher(ResearcherId id, FirmId to, float salary, bool independent) {
-  apply_move(relocate(id, to, salary, independent, MoveKind::kVoluntary));
+  apply_move(relocate(id, to, salary, independent, MoveKind::kVoluntary), ledger());
+  settle_moves();
 }
 
 void Simulation::separate(ResearcherId id) {
   if (people_.employer[id] == kNoFirm) return;
   apply_move(relocate(id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income),
-                      false, MoveKind::kInvoluntary));
+                      false, MoveKind::kInvoluntary),
+             ledger());
 }
 
 // ---------------------------------------------------------------------------
@@ -774,6 +864,7 @@ void Simulation::fail_startups() {
     if (!fails) continue;
     for (const ResearcherId id : s.members)
       if (people_.employer[id] == slot) separate(id);
+    settle_moves();
     TALENTSIM_ASSERT(s.headcount == 0, "a failed startup keeps no one");
     s.members.clear();
     s.alive = false;
@@ -792,7 +883,7 @@ void Simulation::run_moves() {
   const auto t = static_cast<Tick>(tick_);
   auto& w = *work_;
   for (auto& list : w.redraw) list.clear();
-  w.separations.clear();
+  for (auto& list : w.separations) list.clear();
   const std::size_t chunks = w.decisions.size();
 
   // This tick's decisions in researcher order (chunks are id ranges, in order).
@@ -829,7 +920,8 @@ void Simulation::run_moves() {
   for (PendingHire* p : due)
     if (p->due == t) w.due[p->id / kChunkSize].push_back(p);
 
-  // Phase 7a, in parallel: each chunk changes its researchers' rows and records what moved.
+  // Phase 7, in parallel: each chunk changes its researchers' rows, records what moved
+  // and books it into the thread's ledger; settle_moves() then adds the ledgers up.
   for_each_index(chunks, 1, [&](std::size_t c) {
     auto& records = w.records[c];
     auto& accepted = w.accepted[c];
@@ -874,19 +966,19 @@ void Simulation::run_moves() {
       if (k < starting.size() && starting[k]->id == id) start_pending(*starting[k++]);
     }
     while (k < starting.size()) start_pending(*starting[k++]);
-  });
 
-  // Phase 7b, serial: book every move into the shared counts, in researcher order.
-  for (std::size_t c = 0; c < chunks; ++c) {
+    Ledger& l = ledger();
     for (const Decision& d : w.decisions[c]) {
-      if (d.employer != kNoFirm) {
-        firms_[d.employer].tick.counteroffers += d.counter_made;
-        firms_[d.employer].tick.counteroffers_won += d.counter_won;
+      if (d.employer != kNoFirm && (d.counter_made || d.counter_won)) {
+        FirmDelta& f = l.firm(d.employer);
+        f.tick.counteroffers += d.counter_made;
+        f.tick.counteroffers_won += d.counter_won;
       }
       if (d.clock_fired) w.redraw[c].push_back(d.id);
     }
-    book_moves(w.records[c]);
-  }
+    book_moves(records);
+  });
+  settle_moves();
   for (std::size_t i = 0; i < pending_.size(); ++i)
     if (fate[i] == Fate::kGone || (fate[i] == Fate::kDue && pending_[i].due != t))
       people_.flags[pending_[i].id] =
@@ -926,7 +1018,9 @@ void Simulation::run_moves() {
   // drew theirs with their clock; those hired from outside employment this tick drew
   // one when they moved, so everyone employed faces the same weekly probability.
   // Rows change in parallel, then the moves are booked in researcher order.
-  auto& leaving = w.separations;
+  auto& leaving = w.leaving;
+  leaving.clear();
+  for (const auto& list : w.separations) leaving.insert(leaving.end(), list.begin(), list.end());
   for (const Decision* d : decisions)
     if (d->separation) leaving.push_back(d->id);
   std::sort(leaving.begin(), leaving.end());
@@ -942,8 +1036,9 @@ void Simulation::run_moves() {
     for (MoveRecord& r : w.records[c])
       r = relocate(r.id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income), false,
                    MoveKind::kInvoluntary);
+    book_moves(w.records[c]);
   });
-  for (const auto& list : w.records) book_moves(list);
+  settle_moves();
 }
 
 // ---------------------------------------------------------------------------

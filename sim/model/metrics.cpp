@@ -12,13 +12,14 @@
 
 namespace talentsim {
 
-void Simulation::book_group(FirmId firm, float burnout, float faith, float salary,
-                            std::int64_t sign) {
+void Simulation::book_group(Ledger& ledger, FirmId firm, float burnout, float faith, float salary,
+                            std::int64_t sign) const {
   const std::size_t g = group_of(firm);
-  group_sums_[g].burnout += sign * fixed_point(burnout);
-  group_sums_[g].faith += sign * fixed_point(faith);
-  salary_histogram_[g * salary_bins_.count() + salary_bins_.bin(salary)] +=
-      static_cast<std::uint32_t>(sign);
+  ledger.groups[g].burnout += sign * fixed_point(burnout);
+  ledger.groups[g].faith += sign * fixed_point(faith);
+  const std::size_t k = g * salary_bins_.count() + salary_bins_.bin(salary);
+  if (ledger.histogram[k] == 0) ledger.touched_bins.push_back(k);
+  ledger.histogram[k] += static_cast<std::int32_t>(sign);
 }
 
 void Simulation::recount_group_state(std::vector<GroupSums>& sums,
@@ -137,21 +138,22 @@ void Simulation::compute_metrics(TickReport& out) {
     hi[g] = h / 2;
   }
   std::vector<double> median(groups, 0.0);
-  auto& stats = w.salary_stats;
-  stats.reset();
+  auto& stats = w.salary_stats;  // locate() clears what the last tick gathered
   if (stats.locate(salary_histogram_, lo, hi)) {
-    std::vector<GroupedOrderStatistics::BitRange> range(groups);
+    // One more range, empty, for researchers without an employer: the pass has no
+    // branch but the rarely taken one for wanted values.
+    std::vector<GroupedOrderStatistics::BitRange> range(groups + 1, {0u, 0u});
     for (std::size_t g = 0; g < groups; ++g) range[g] = stats.wanted_values(g);
-    const FirmId* employer = people_.employer.data();
-    const float* salary = people_.salary.data();
+    const FirmId* const employer = people_.employer.data();
+    const float* const salary = people_.salary.data();
+    const GroupedOrderStatistics::BitRange* const wanted = range.data();
     const auto named = static_cast<FirmId>(named_);
-    for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
+    for_each_chunk(n, [&, employer, salary, wanted, named](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
         const FirmId f = employer[i];
-        if (f == kNoFirm) continue;
-        const std::size_t g = f < named ? f : named;
+        const std::size_t g = f < named ? f : (f == kNoFirm ? named + 1u : named);
         const float s = salary[i];
-        if (range[g].contains(s)) stats.gather_wanted(g, s);
+        if (wanted[g].contains(s)) stats.gather_wanted(g, s);
       }
     });
     const auto pairs = stats.finish();

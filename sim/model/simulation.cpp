@@ -57,15 +57,19 @@ void Simulation::step() {
 void Simulation::prepare_team_week() {
   auto& w = *work_;
   const auto t = static_cast<Tick>(tick_);
-  const auto last = static_cast<Tick>(tick_ - 1);
   const float eta = static_cast<float>(scenario_.wellbeing.contagion);
   for (const TeamId k : w.teams_shocked) w.team_week[k].shock = 0.0F;
   w.teams_shocked.clear();
+  // The share that left: voluntary leavers over everyone in the team during the week
+  // (those still there at its end, and the leavers). Integer counts booked in any
+  // order, so it does not depend on the order moves were booked in.
   for (const TeamId k : w.teams_left) {
-    const TeamState& team = teams_[k];
-    if (team.left_tick != last || team.size_before == 0) continue;
+    TeamState& team = teams_[k];
+    if (team.left_count == 0) continue;  // the team was reset (a reused startup slot)
+    const std::uint32_t during = team.size + team.left_count;
     w.team_week[k].shock =
-        eta * static_cast<float>(team.left_count) / static_cast<float>(team.size_before);
+        eta * static_cast<float>(team.left_count) / static_cast<float>(during);
+    team.left_count = 0;
     w.teams_shocked.push_back(k);
   }
   w.teams_left.clear();  // booking refills it with this week's departures
@@ -181,6 +185,13 @@ void Simulation::run_wellbeing() {
 // offer, decides. Decisions land in per-chunk lists, in researcher order.
 void Simulation::run_decisions() {
   const auto t = static_cast<Tick>(tick_);
+  // The logs of named firms' pay terms, once a tick (events may change them).
+  work_->offer_logs.resize(named_);
+  for (std::size_t j = 0; j < named_; ++j) {
+    const FirmState& f = firms_[j];
+    work_->offer_logs[j] = {std::log(f.pay_base), std::log(f.params.pay.ceiling),
+                            std::log1p(f.params.recruiting.offer_premium)};
+  }
   for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& out = work_->decisions[c];
     out.clear();

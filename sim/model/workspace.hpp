@@ -15,6 +15,49 @@
 
 namespace talentsim {
 
+/// Logs of a named firm's pay terms, for offers worked out in logs (decide()).
+struct OfferLogs {
+  double pay_base = 0.0;  ///< log pay_base
+  double ceiling = 0.0;   ///< log of the ceiling factor
+  double premium = 0.0;   ///< log (1 + offer premium)
+};
+
+/// What one thread's share of a tick's moves adds to one firm's counts.
+struct FirmDelta {
+  std::int64_t headcount = 0;
+  std::int64_t top = 0;
+  std::int64_t published = 0;
+  std::int64_t payroll_cents = 0;
+  std::uint32_t covered_departures = 0;  ///< departures the reactive-raise policy counts
+  bool touched = false;
+  FirmTickCounters tick;
+};
+
+/// A thread's bookings of moves, added into the shared counts by settle_moves().
+/// Every entry is an integer sum, so what the ledgers add up to does not depend on
+/// which thread booked which move; the lists are sorted before they are used.
+struct Simulation::Ledger {
+  std::vector<FirmDelta> firms;
+  std::vector<FirmId> touched_firms;
+  std::vector<GroupSums> groups;
+  std::vector<std::int32_t> histogram;  ///< group-major, like salary_histogram_
+  std::vector<std::size_t> touched_bins;
+  std::vector<std::int64_t> flows;      ///< like FlowMatrix::counts
+  bool flows_touched = false;
+  std::int64_t independent = 0;
+  std::vector<std::pair<FirmId, ResearcherId>> joined_startups;
+  std::vector<TeamId> teams_left;       ///< teams whose first departure of the tick this was
+
+  FirmDelta& firm(FirmId f) {
+    FirmDelta& d = firms[f];
+    if (!d.touched) {
+      d.touched = true;
+      touched_firms.push_back(f);
+    }
+    return d;
+  }
+};
+
 struct Simulation::Workspace {
   Workspace(std::size_t chunks, std::size_t groups)
       : decisions(chunks),
@@ -26,7 +69,8 @@ struct Simulation::Workspace {
         accepted(chunks),
         founders(chunks),
         redraw(chunks),
-        salary_stats(groups, FloatBins{10, 26, 8}) {}
+        salary_stats(groups, FloatBins{10, 26, 8}),
+        separations(chunks) {}
 
   // Per chunk, filled in parallel.
   std::vector<std::vector<Decision>> decisions;
@@ -47,9 +91,14 @@ struct Simulation::Workspace {
   std::vector<TeamId> teams_shocked;    ///< entries of team_week with a shock set
   std::vector<TeamId> recruiting_teams; ///< teams a startup recruits from (pruned weekly)
 
+  std::vector<OfferLogs> offer_logs;  ///< per named firm, filled by run_decisions
   std::vector<std::vector<ResearcherId>> redraw;  ///< per chunk: clocks to redraw at the end
   GroupedOrderStatistics salary_stats;      ///< the median's gather
-  std::vector<ResearcherId> separations;    ///< who loses the job in phase 9
+  /// Per chunk: hires from outside employment who drew this week's separation.
+  std::vector<std::vector<ResearcherId>> separations;
+  std::vector<ResearcherId> leaving;        ///< who loses the job in phase 9
+  tbb::enumerable_thread_specific<Ledger> ledgers;  ///< see Simulation::ledger()
+  std::vector<std::pair<FirmId, ResearcherId>> joined_startups;  ///< settle_moves scratch
   std::vector<FirmId> alive_startups;       ///< sorted slots of live startups
   std::priority_queue<FirmId, std::vector<FirmId>, std::greater<>> free_slots;
   bool rates_changed = false;               ///< an event may have changed everyone's rates

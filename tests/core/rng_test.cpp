@@ -66,7 +66,7 @@ TEST(TicksToNextEvent, IsGeometricWithTheTickProbability) {
   int at2 = 0;
   for (int i = 0; i < n; ++i) {
     RandomStream s(5, static_cast<std::uint32_t>(i), 0, Purpose::kSynthetic);
-    const auto k = ticks_to_next_event(r, s.uniform(), 1000);
+    const auto k = ticks_to_next_event(r, s.exponential(), 1000);
     ASSERT_GE(k, 1u);
     at1 += k == 1;
     at2 += k == 2;
@@ -77,8 +77,32 @@ TEST(TicksToNextEvent, IsGeometricWithTheTickProbability) {
 }
 
 TEST(TicksToNextEvent, ZeroRateNeverFires) {
-  EXPECT_EQ(ticks_to_next_event(0.0, 0.5, 777), 777u);
-  EXPECT_EQ(ticks_to_next_event(1e-12, 0.5, 777), 777u);
+  EXPECT_EQ(ticks_to_next_event(0.0, 0.7, 777), 777u);
+  EXPECT_EQ(ticks_to_next_event(1e-12, 0.7, 777), 777u);
+}
+
+TEST(RandomStream, ExponentialAndGumbelHaveTheirMeansAndVariances) {
+  // 200,000 draws. Exponential(1): mean 1, variance 1; the sd of the mean is
+  // 1/sqrt(2e5) = 0.0022 and of the variance estimate sqrt(8/2e5) = 0.0063.
+  // Gumbel: mean 0.5772 (Euler's gamma), variance pi^2/6 = 1.645; the sd of the
+  // mean is 0.0029 and of the variance estimate about 0.012. Tolerances: 5 sd.
+  const int n = 200000;
+  double e1 = 0, e2 = 0, g1 = 0, g2 = 0;
+  for (int i = 0; i < n; ++i) {
+    RandomStream a(11, static_cast<std::uint32_t>(i), 0, Purpose::kSynthetic);
+    const double e = a.exponential();
+    ASSERT_GT(e, 0.0);
+    e1 += e;
+    e2 += e * e;
+    RandomStream b(12, static_cast<std::uint32_t>(i), 0, Purpose::kSynthetic);
+    const double g = b.gumbel();
+    g1 += g;
+    g2 += g * g;
+  }
+  EXPECT_NEAR(e1 / n, 1.0, 0.011);
+  EXPECT_NEAR(e2 / n - (e1 / n) * (e1 / n), 1.0, 0.032);
+  EXPECT_NEAR(g1 / n, 0.5772156649, 0.015);
+  EXPECT_NEAR(g2 / n - (g1 / n) * (g1 / n), 3.14159265358979 * 3.14159265358979 / 6, 0.06);
 }
 
 TEST(ZeroTruncatedPoisson, MatchesTheConditionalLaw) {

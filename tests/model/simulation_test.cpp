@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -272,6 +273,49 @@ TEST(Mechanisms, SeparationsAloneEmptyFirmsGeometrically) {
   const double expected = n * keep;
   const double sd = std::sqrt(n * keep * (1 - keep));  // about 84
   EXPECT_NEAR(static_cast<double>(reports.back().market.employed), expected, 5 * sd);
+}
+
+// MODEL.md phase 1 contagion: the week after voluntary departures, everyone still in
+// the team loses eta x leavers / (team at the week's end + leavers) of faith -- exactly,
+// with the drift switched off so nothing else moves faith.
+TEST(Mechanisms, ContagionTakesTheShareOfTheTeamThatLeft) {
+  const double eta = 0.6;
+  Simulation sim(everything({"ticks=12", "events=[]", "wellbeing.faith_drift=0",
+                             "wellbeing.contagion=0.6"}));
+  for (int t = 0; t < 6; ++t) sim.step();
+  const auto& p = sim.researchers();
+  const std::size_t n = p.size();
+  const std::vector<TeamId> team_before(p.team.begin(), p.team.end());
+  const std::vector<std::uint16_t> moves_before(p.moves.begin(), p.moves.end());
+  sim.step();  // week w: some leave their teams
+  std::vector<std::uint32_t> left(sim.teams().size(), 0), size_end(sim.teams().size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (team_before[i] != kNoTeam && p.moves[i] != moves_before[i]) ++left[team_before[i]];
+    if (p.team[i] != kNoTeam) ++size_end[p.team[i]];
+  }
+  const std::vector<TeamId> team_end(p.team.begin(), p.team.end());
+  const std::vector<FirmId> employer_end(p.employer.begin(), p.employer.end());
+  const std::vector<std::uint16_t> moves_end(p.moves.begin(), p.moves.end());
+  const std::vector<float> faith_end(p.faith.begin(), p.faith.end());
+  sim.step();  // week w + 1: contagion
+  std::size_t checked = 0, shocked = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const TeamId k = team_end[i];
+    // Only those who stayed put in week w + 1 (a move resets faith).
+    if (k == kNoTeam || p.team[i] != k || p.employer[i] != employer_end[i] || p.moves[i] != moves_end[i])
+      continue;
+    float expected = faith_end[i];
+    if (left[k] > 0) {
+      expected -= static_cast<float>(eta) * static_cast<float>(left[k]) /
+                  static_cast<float>(size_end[k] + left[k]);
+      ++shocked;
+    }
+    expected = std::clamp(expected, 0.0F, 1.0F);
+    ASSERT_EQ(p.faith[i], expected) << "researcher " << i << ", team " << k;
+    ++checked;
+  }
+  EXPECT_GT(checked, n / 2);
+  EXPECT_GT(shocked, 100u) << "some teams must have lost people";
 }
 
 TEST(Mechanisms, StartupsRecruitTheirFoundersFormerTeams) {

@@ -69,8 +69,12 @@ class RandomStream {
   /// Standard normal, by Boost.Random's ziggurat.
   double normal();
 
-  /// Standard Gumbel variate, for random-utility taste shocks.
-  double gumbel() { return -std::log(-std::log(uniform())); }
+  /// Standard exponential (rate 1), by Boost.Random's ziggurat: no logarithm on
+  /// almost every draw. Never 0 (a zero draw becomes the smallest normal double).
+  double exponential();
+
+  /// Standard Gumbel variate, for random-utility taste shocks: -log E, E exponential.
+  double gumbel() { return -std::log(exponential()); }
 
   static Philox::ukey_type make_key(std::uint64_t seed) {
     return {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
@@ -86,9 +90,10 @@ class RandomStream {
 
 /// Number of whole ticks until the next event of a Poisson process with
 /// `rate_per_tick` (= yearly rate x dt): geometric on {1, 2, ...} with success
-/// probability 1 - exp(-rate_per_tick), by inversion of one uniform.
+/// probability 1 - exp(-rate_per_tick), as the ceiling of the waiting time
+/// `exponential` / rate_per_tick, where `exponential` is a standard exponential draw.
 /// Returns `cap` when the event falls beyond it (or the rate is zero).
-std::uint32_t ticks_to_next_event(double rate_per_tick, double u, std::uint32_t cap);
+std::uint32_t ticks_to_next_event(double rate_per_tick, double exponential, std::uint32_t cap);
 
 /// Draw from a Poisson(mean) conditioned on being at least 1, by inversion of one uniform.
 /// Exact for any mean > 0; the count is capped at `cap`.

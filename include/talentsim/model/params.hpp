@@ -206,7 +206,8 @@ void visit_fields(V& v, WellbeingParams& p) {
   v.number("faith_drift", p.faith_drift, Range::between(0.0, 52.0),
            "yearly rate at which faith returns to the employer's baseline");
   v.number("contagion", p.contagion, Range::between(0.0, 10.0),
-           "eta: faith lost per unit share of the team that left last week");
+           "eta: faith lost per unit share of the team that left last week (voluntary "
+           "leavers / (team at the week's end + leavers))");
   v.number("fresh_start_relief", p.fresh_start_relief, Range::unit(),
            "share of burnout a researcher sheds by moving");
   v.optional_number("initial_burnout", p.initial_burnout, Range::unit(),

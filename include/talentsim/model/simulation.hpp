@@ -35,7 +35,7 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Phase::kCount)
     "wellbeing", "events", "decisions", "moves", "reactions", "metrics"};
 
 /// A researcher's decision this tick, produced by the parallel decision pass
-/// and applied by the serial phases in researcher order.
+/// and applied by the move phases (hiring limits and startups in researcher order).
 struct Decision {
   enum class Action : std::uint8_t { kStay, kMove, kAcceptLater, kFound, kIndependent };
   ResearcherId id = 0;
@@ -59,7 +59,7 @@ struct Decision {
 enum class MoveKind : std::uint8_t { kVoluntary, kInvoluntary, kRaise };
 
 /// What one move changed in a researcher's row: enough to book it into the shared
-/// counts afterwards (Simulation::apply_move).
+/// counts afterwards (Simulation::apply_move, Simulation::settle_moves).
 struct MoveRecord {
   ResearcherId id = 0;
   MoveKind kind = MoveKind::kVoluntary;
@@ -201,13 +201,19 @@ class Simulation {
   /// The best k researchers by skill: of everyone, or of one firm's staff.
   [[nodiscard]] SkillCut best_by_skill(std::uint64_t k, std::optional<FirmId> staff_of) const;
 
-  // Serial phases (market.cpp).
+  // Move phases (market.cpp).
   void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
   /// Changes researcher `id`'s own row for a move (safe in parallel: nothing shared).
   MoveRecord relocate(ResearcherId id, FirmId to, float salary, bool independent, MoveKind kind);
-  /// Books a move into the shared counts (serial).
-  void apply_move(const MoveRecord& r);
-  void book_moves(const std::vector<MoveRecord>& records);  ///< apply_move each, in order
+  /// Books a move into a ledger (any thread; team sizes are booked atomically).
+  struct Ledger;
+  void apply_move(const MoveRecord& r, Ledger& ledger);
+  /// Books a chunk's moves into the calling thread's ledger.
+  void book_moves(const std::vector<MoveRecord>& records);
+  /// The calling thread's ledger, sized for this simulation.
+  Ledger& ledger();
+  /// Adds every ledger into the shared counts (serial) and empties them.
+  void settle_moves();
   void move_researcher(ResearcherId id, FirmId to, float salary, bool independent);
   /// Exogenous job loss (or a failed startup): to between jobs.
   void separate(ResearcherId id);
@@ -227,7 +233,8 @@ class Simulation {
   };
   void compute_metrics(TickReport& out);
   /// Adds (sign +1) or removes (-1) one researcher's values in a group's sums and histogram.
-  void book_group(FirmId firm, float burnout, float faith, float salary, std::int64_t sign);
+  void book_group(Ledger& ledger, FirmId firm, float burnout, float faith, float salary,
+                  std::int64_t sign) const;
   void recount_group_state(std::vector<GroupSums>& sums,
                            std::vector<std::uint32_t>& histogram) const;
   void rebuild_salary_histogram();
@@ -274,6 +281,11 @@ class Simulation {
   /// rows: named firms, then one row shared by every startup.
   std::vector<double> thetas_;            ///< distinct skill-targeting exponents
   std::vector<std::uint32_t> recruiter_theta_;  ///< index into thetas_ of each recruiter
+  /// thetas_[k] x 4 where that is a whole number in [-kMaxQuarters, kMaxQuarters],
+  /// else kNotQuarters (see skill_powers).
+  std::vector<int> theta_quarters_;
+  static constexpr int kMaxQuarters = 16;
+  static constexpr int kNotQuarters = 1 << 30;
   std::vector<double> rate_coef_;         ///< (named_ + 1) x thetas_.size()
   std::vector<double> recruit_weight_;    ///< (named_ + 1) x (named_ + 1): weight of j given e
   std::vector<double> recruit_norm_;      ///< 1 / E[q^theta_j] for j in named firms + sector

@@ -90,11 +90,11 @@ struct ResearcherColumns {
 };
 
 /// A team inside a firm (MODEL.md phase 1 contagion, phase 8 team recruiting).
+/// Moves book size and left_count from many threads at once (std::atomic_ref):
+/// integer counts, so their final values do not depend on the order.
 struct TeamState {
   std::uint32_t size = 0;
-  std::uint32_t left_count = 0;    ///< voluntary departures during tick `left_tick`
-  std::uint32_t size_before = 0;   ///< size when the first of them left
-  Tick left_tick = 0;
+  std::uint32_t left_count = 0;    ///< voluntary departures this tick (read and reset next tick)
   Tick recruit_until = 0;          ///< a startup founded by a former member recruits until then
   FirmId recruiter = kNoFirm;      ///< that startup's slot ...
   std::uint32_t recruiter_serial = 0;  ///< ... and serial, so a reused slot does not count
