@@ -104,6 +104,12 @@ void Simulation::verify_incremental_state() const {
   for (std::size_t f = named_; f < firms_.size(); ++f)
     if (firms_[f].alive) alive.push_back(static_cast<FirmId>(f));
   if (alive != work_->alive_startups) throw ModelError("live startups list drifted" + when);
+  // Every team with departures this tick is listed for next week's contagion.
+  std::vector<char> listed(teams_.size(), 0);
+  for (const TeamId k : work_->teams_left) listed[k] = 1;
+  for (std::size_t k = 0; k < teams_.size(); ++k)
+    if (teams_[k].left_count > 0 && listed[k] == 0)
+      throw ModelError("team " + std::to_string(k) + " lost people but is not listed" + when);
 }
 
 void Simulation::compute_metrics(TickReport& out) {

@@ -87,7 +87,9 @@ struct Simulation::Workspace {
   // Per team, set only for the few teams that had departures or recruit (see
   // prepare_team_week); the lists say which entries to clear next week.
   std::vector<TeamWeek> team_week;
-  std::vector<TeamId> teams_left;       ///< teams with voluntary departures this tick
+  /// Teams with voluntary departures this tick; between ticks it is exactly the teams
+  /// with left_count > 0 (checked builds verify it), so a restored state can rebuild it.
+  std::vector<TeamId> teams_left;
   std::vector<TeamId> teams_shocked;    ///< entries of team_week with a shock set
   std::vector<TeamId> recruiting_teams; ///< teams a startup recruits from (pruned weekly)
 
