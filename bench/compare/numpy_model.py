@@ -234,7 +234,6 @@ class Market:
         self.team_size = np.bincount(team[ok], minlength=T + 1).astype(np.int64)
         self.team_left_tick = np.full(T + 1, -10, np.int64)
         self.team_left_count = np.zeros(T + 1, np.int64)
-        self.team_size_before = np.zeros(T + 1, np.int64)
         self.team_recruiter = np.full(T + 1, -1, np.int64)
         self.team_recruiter_serial = np.zeros(T + 1, np.int64)
         self.team_recruit_until = np.full(T + 1, -1, np.int64)
@@ -336,9 +335,10 @@ class Market:
         b = self.burnout
         b += np.float32(P.burnout_fill * DT) * w * (1.0 - b) - np.float32(P.burnout_recovery * DT) * b
         np.clip(b, 0.0, 1.0, out=b)
-        tl = self.team_left_tick == t - 1
-        loss = np.where(tl & (self.team_size_before > 0),
-                        P.contagion * self.team_left_count / np.maximum(self.team_size_before, 1),
+        # As talentsim: leavers over (the team at last week's end + the leavers).
+        tl = (self.team_left_tick == t - 1) & (self.team_left_count > 0)
+        during = self.team_size + self.team_left_count
+        loss = np.where(tl, P.contagion * self.team_left_count / np.maximum(during, 1),
                         0.0).astype(np.float32)
         f = self.faith
         nf = f + np.float32(P.faith_drift * DT) * (self.baseline.astype(np.float32)[e] - f)
@@ -627,7 +627,6 @@ class Market:
             teams, cnt = np.unique(ft, return_counts=True)
             fresh = self.team_left_tick[teams] != t
             self.team_left_count[teams[fresh]] = 0
-            self.team_size_before[teams[fresh]] = self.team_size[teams[fresh]]
             self.team_left_tick[teams] = t
             self.team_left_count[teams] += cnt
             cov = frm[left] < J

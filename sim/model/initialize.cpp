@@ -1,4 +1,5 @@
 // Building the initial state (MODEL.md "Researchers", "Firms").
+#include <sys/mman.h>
 #include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
@@ -14,6 +15,15 @@
 #include "workspace.hpp"
 
 namespace talentsim {
+
+void advise_huge_pages(void* p, std::size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 void ResearcherColumns::resize(std::size_t n) {
   employer.resize(n);

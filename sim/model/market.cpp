@@ -806,6 +806,7 @@ void Simulation::separate(ResearcherId id) {
   apply_move(relocate(id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income),
                       false, MoveKind::kInvoluntary),
              ledger());
+  settle_moves();
 }
 
 // ---------------------------------------------------------------------------
@@ -1017,7 +1018,7 @@ void Simulation::run_moves() {
   // Phase 9: exogenous separations. Researchers employed at the start of the tick
   // drew theirs with their clock; those hired from outside employment this tick drew
   // one when they moved, so everyone employed faces the same weekly probability.
-  // Rows change in parallel, then the moves are booked in researcher order.
+  // Rows change and are booked in parallel, then the ledgers are settled.
   auto& leaving = w.leaving;
   leaving.clear();
   for (const auto& list : w.separations) leaving.insert(leaving.end(), list.begin(), list.end());

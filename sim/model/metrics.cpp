@@ -104,6 +104,11 @@ void Simulation::verify_incremental_state() const {
   for (std::size_t f = named_; f < firms_.size(); ++f)
     if (firms_[f].alive) alive.push_back(static_cast<FirmId>(f));
   if (alive != work_->alive_startups) throw ModelError("live startups list drifted" + when);
+  // Every move is settled: no ledger holds anything.
+  for (const Ledger& l : work_->ledgers)
+    if (!l.touched_firms.empty() || !l.touched_bins.empty() || l.flows_touched ||
+        l.independent != 0 || !l.joined_startups.empty() || !l.teams_left.empty())
+      throw ModelError("a move ledger was not settled" + when);
   // Every team with departures this tick is listed for next week's contagion.
   std::vector<char> listed(teams_.size(), 0);
   for (const TeamId k : work_->teams_left) listed[k] = 1;

@@ -35,7 +35,8 @@ struct FirmDelta {
 
 /// A thread's bookings of moves, added into the shared counts by settle_moves().
 /// Every entry is an integer sum, so what the ledgers add up to does not depend on
-/// which thread booked which move; the lists are sorted before they are used.
+/// which thread booked which move; the startup joins are sorted before they are used,
+/// and the teams with departures are only used in ways their order cannot change.
 struct Simulation::Ledger {
   std::vector<FirmDelta> firms;
   std::vector<FirmId> touched_firms;
@@ -87,8 +88,9 @@ struct Simulation::Workspace {
   // Per team, set only for the few teams that had departures or recruit (see
   // prepare_team_week); the lists say which entries to clear next week.
   std::vector<TeamWeek> team_week;
-  /// Teams with voluntary departures this tick; between ticks it is exactly the teams
-  /// with left_count > 0 (checked builds verify it), so a restored state can rebuild it.
+  /// Teams with voluntary departures this tick. Between ticks it lists every team with
+  /// left_count > 0 (checked builds verify it; it may also hold repeats or teams reset
+  /// since, which prepare_team_week skips), so a restored state can rebuild it.
   std::vector<TeamId> teams_left;
   std::vector<TeamId> teams_shocked;    ///< entries of team_week with a shock set
   std::vector<TeamId> recruiting_teams; ///< teams a startup recruits from (pruned weekly)

@@ -123,6 +123,16 @@ bool reset_peak_rss() {
   return static_cast<bool>(out);
 }
 
+namespace {
+/// Gives memory freed to the allocator back to the system (glibc keeps freed
+/// blocks of the size the stream buffers had).
+void release_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+}  // namespace
+
 TickTraffic tick_traffic(const Simulation& sim) {
   const std::size_t n = sim.researchers().size();
   // Read: employer, flags, team, burnout, faith, salary, next_event; the compact
@@ -135,17 +145,22 @@ TickTraffic tick_traffic(const Simulation& sim) {
 Measurement measure(const Scenario& scenario, int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
-  reset_peak_rss();
+  const bool can_reset_peak = reset_peak_rss();
   auto owned = std::make_unique<Simulation>(scenario);
   Simulation& sim = *owned;
   const std::size_t set_up_peak = peak_rss_bytes();
   // The memory reference, measured in this process just before the run, over as many
   // bytes as a tick reads and writes. Its buffers are freed before the run, and the
-  // peak is reset so that they do not count in the run's peak memory.
+  // peak is reset so that they do not count in the run's peak memory. Where the peak
+  // cannot be reset, the reference is measured after the run instead, once the
+  // simulation is freed, so that the peak never holds both.
   const TickTraffic traffic = tick_traffic(sim);
-  const double stream = stream_seconds(traffic.read_bytes, traffic.write_bytes);
-  malloc_trim(0);  // give the freed buffers back to the system before the peak is reset
-  reset_peak_rss();
+  double stream = 0.0;
+  if (can_reset_peak) {
+    stream = stream_seconds(traffic.read_bytes, traffic.write_bytes);
+    release_free_memory();
+    reset_peak_rss();
+  }
   const auto before = sim.phase_nanoseconds();
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
@@ -163,6 +178,10 @@ Measurement measure(const Scenario& scenario, int threads) {
   m.traffic = traffic;
   m.state_hash = sim.state_hash();
   m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());
+  if (!can_reset_peak) {
+    owned.reset();
+    stream = stream_seconds(traffic.read_bytes, traffic.write_bytes);
+  }
   m.stream_seconds = stream;
   m.roofline_ratio = (seconds / static_cast<double>(scenario.ticks)) / m.stream_seconds;
   return m;

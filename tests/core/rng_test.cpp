@@ -81,13 +81,18 @@ TEST(TicksToNextEvent, ZeroRateNeverFires) {
   EXPECT_EQ(ticks_to_next_event(1e-12, 0.7, 777), 777u);
 }
 
-TEST(RandomStream, ExponentialAndGumbelHaveTheirMeansAndVariances) {
-  // 200,000 draws. Exponential(1): mean 1, variance 1; the sd of the mean is
-  // 1/sqrt(2e5) = 0.0022 and of the variance estimate sqrt(8/2e5) = 0.0063.
-  // Gumbel: mean 0.5772 (Euler's gamma), variance pi^2/6 = 1.645; the sd of the
-  // mean is 0.0029 and of the variance estimate about 0.012. Tolerances: 5 sd.
+TEST(RandomStream, ExponentialAndGumbelFollowTheirLaws) {
+  // 200,000 draws each, fixed seeds; every tolerance is 5 sd of its estimate.
+  // Exponential(1): mean 1 (sd of the mean 1/sqrt(2e5) = 0.0022), variance 1 (sd of the
+  // estimate sqrt(8/2e5) = 0.0063). Gumbel: mean 0.5772 (Euler's gamma; sd 0.0029),
+  // variance pi^2/6 = 1.645 (sd of the estimate about 0.0077).
+  // Tails, the ziggurat's hard part: P(E > x) = exp(-x), P(G <= x) = exp(-exp(-x)); a
+  // share p over n draws has sd sqrt(p (1 - p) / n) <= 0.0012.
   const int n = 200000;
   double e1 = 0, e2 = 0, g1 = 0, g2 = 0;
+  const double e_cut[] = {0.1, 1.0, 3.0, 6.0};
+  const double g_cut[] = {-1.0, 0.0, 2.0, 5.0};
+  int e_above[4] = {}, g_below[4] = {};
   for (int i = 0; i < n; ++i) {
     RandomStream a(11, static_cast<std::uint32_t>(i), 0, Purpose::kSynthetic);
     const double e = a.exponential();
@@ -98,11 +103,23 @@ TEST(RandomStream, ExponentialAndGumbelHaveTheirMeansAndVariances) {
     const double g = b.gumbel();
     g1 += g;
     g2 += g * g;
+    for (int k = 0; k < 4; ++k) {
+      e_above[k] += e > e_cut[k];
+      g_below[k] += g <= g_cut[k];
+    }
   }
   EXPECT_NEAR(e1 / n, 1.0, 0.011);
   EXPECT_NEAR(e2 / n - (e1 / n) * (e1 / n), 1.0, 0.032);
   EXPECT_NEAR(g1 / n, 0.5772156649, 0.015);
-  EXPECT_NEAR(g2 / n - (g1 / n) * (g1 / n), 3.14159265358979 * 3.14159265358979 / 6, 0.06);
+  EXPECT_NEAR(g2 / n - (g1 / n) * (g1 / n), 3.14159265358979 * 3.14159265358979 / 6, 0.039);
+  for (int k = 0; k < 4; ++k) {
+    const double pe = std::exp(-e_cut[k]);
+    const double pg = std::exp(-std::exp(-g_cut[k]));
+    EXPECT_NEAR(static_cast<double>(e_above[k]) / n, pe, 5 * std::sqrt(pe * (1 - pe) / n) + 1e-12)
+        << "P(E > " << e_cut[k] << ")";
+    EXPECT_NEAR(static_cast<double>(g_below[k]) / n, pg, 5 * std::sqrt(pg * (1 - pg) / n) + 1e-12)
+        << "P(G <= " << g_cut[k] << ")";
+  }
 }
 
 TEST(ZeroTruncatedPoisson, MatchesTheConditionalLaw) {

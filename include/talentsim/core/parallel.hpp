@@ -22,7 +22,8 @@ inline constexpr std::size_t kChunkSize = 8192;
 constexpr std::size_t chunk_count(std::size_t rows) { return (rows + kChunkSize - 1) / kChunkSize; }
 
 /// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.
-/// fn must only write state owned by its rows or by its chunk index.
+/// fn must only write state owned by its rows or by its chunk index (or per-thread
+/// state, or integer counts updated atomically: Simulation's move ledgers and teams).
 template <class Fn>
 void for_each_chunk(std::size_t rows, Fn&& fn) {
   const std::size_t chunks = chunk_count(rows);
