@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -121,6 +122,27 @@ TEST(Conservation, HoldsEveryTickWithEveryMechanism) {
   EXPECT_GT(raises, 0);
   EXPECT_GT(rejected, 0);
   EXPECT_GT(flows.at(named + 1, 0) + flows.at(0, named + 1), 0);  // independence, both ways
+}
+
+// Big columns start on a 2 MiB boundary (so whole huge pages back them); small ones
+// come from the ordinary allocator. Either way the memory is usable end to end.
+TEST(Columns, BigOnesAreHugePageAligned) {
+  HugePageAllocator<float> alloc;
+  constexpr std::size_t kHuge = HugePageAllocator<float>::kHugePage;
+  for (const std::size_t n : {std::size_t{1000}, kHuge / sizeof(float), kHuge / sizeof(float) + 7,
+                              3 * kHuge / sizeof(float) + 1}) {
+    float* p = alloc.allocate(n);
+    ASSERT_NE(p, nullptr);
+    if (n * sizeof(float) >= kHuge) {
+      EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % kHuge, 0u) << n;
+    }
+    for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<float>(i);
+    EXPECT_EQ(p[n - 1], static_cast<float>(n - 1));
+    alloc.deallocate(p, n);
+  }
+  Column<std::uint16_t> col(3'000'000, 7);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(col.data()) % kHuge, 0u);
+  EXPECT_EQ(col.back(), 7);
 }
 
 // Same scenario and seed: the same state and the same reports for any thread count.
