@@ -200,6 +200,11 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   const bool independent = (flags & flag::kIndependent) != 0;
   const double q = people_.skill[id];
   const double s = people_.salary[id];
+  // Every column of the row is read up front: the row is scattered, so each read may
+  // miss the cache, and issued together the misses overlap instead of queueing.
+  const Preferences pref = preferences(id);
+  const float burnout = people_.burnout[id];
+  const float faith = people_.faith[id];
 
   // Phase 3a: what the clock's events are.
   const SkillPowers powers = skill_powers(q);
@@ -232,7 +237,6 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   }
 
   // Phase 3b and 4: the options and their values.
-  const Preferences pref = preferences(id);
   const double alpha = pref.money;
   const double leave_cost = (employed || independent) ? ch.switching_cost : 0.0;
   const std::size_t recruiters = named_ + 1;
@@ -270,8 +274,8 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   stay.wage = s;
   if (employed) {
     const double log_own = firms_[e].is_startup ? log_s + std::log1p(st.equity_value) : log_s;
-    stay.value = job_value_log(e, log_own, 0.0) - ch.burnout_weight * people_.burnout[id] +
-                 ch.faith_weight * people_.faith[id];
+    stay.value = job_value_log(e, log_own, 0.0) - ch.burnout_weight * burnout +
+                 ch.faith_weight * faith;
   } else if (independent) {
     stay.value = alpha * log_pay(ind.income) + ind.value;
   } else {
