@@ -20,13 +20,12 @@ the agents activated after it).
 
     python3 agents_model.py --researchers 20000 --ticks 10 --seed 1 [--json]
 """
-import argparse
 import bisect
-import json
 import math
 import random
 import sys
-import time
+
+import common
 
 DT = 1.0 / 52.0
 NONE, TOP, PUBLISHED = 0, 1, 2
@@ -743,50 +742,25 @@ class TalentMarket(Model):
 def summary(model, ticks, seconds):
     firms = model.datacollector.model_vars["firms"]
     market = model.datacollector.model_vars["market"]
-    deps = sum(g["departures"] for week in firms for g in week)
-    mean_emp = sum(w["employed"] for w in market) / len(market)
     last, lastm = firms[-1], market[-1]
-    n = model.n
-    return {
-        "implementation": "agents (Mesa-style)",
-        "researchers": n,
-        "ticks": ticks,
-        "seconds": seconds,
-        "agent_ticks_per_second": n * ticks / seconds,
-        "yearly_turnover_percent": 100.0 * deps / mean_emp * 52.0 / ticks,
-        "share_employed": lastm["employed"] / n,
-        "startups_alive": lastm["startups_alive"],
-        "startups_founded": sum(w["founded"] for w in market),
-        "independent": lastm["independent"],
-        "firm_1_headcount": last[0]["headcount"],
-        "firm_1_median_salary": last[0]["median_salary"],
-        "counteroffers": sum(w["counters"] for w in market),
-        "top_talent_hhi": lastm["hhi"],
-    }
+    return common.outcomes(
+        "agents (Mesa-style)", model.n, ticks,
+        seconds=seconds, agent_ticks_per_second=model.n * ticks / seconds,
+        departures=sum(g["departures"] for week in firms for g in week),
+        mean_employed=sum(w["employed"] for w in market) / len(market),
+        employed_end=lastm["employed"],
+        startups_alive=lastm["startups_alive"],
+        startups_founded=sum(w["founded"] for w in market),
+        independent=lastm["independent"],
+        firm_1_headcount=last[0]["headcount"],
+        firm_1_median_salary=last[0]["median_salary"],
+        counteroffers=sum(w["counters"] for w in market),
+        top_talent_hhi=lastm["hhi"])
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--researchers", type=int, default=20000)
-    ap.add_argument("--ticks", type=int, default=10)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--json", action="store_true")
-    a = ap.parse_args(argv)
-    model = TalentMarket(a.researchers, a.ticks, a.seed)
-    start = time.perf_counter()
-    for _ in range(a.ticks):
-        model.step()
-    seconds = time.perf_counter() - start
-    out = summary(model, a.ticks, seconds)
-    if a.json:
-        print(json.dumps(out, indent=2))
-    else:
-        print(f"agent model: {a.researchers:,} researchers, {a.ticks} ticks in {seconds:.2f} s: "
-              f"{out['agent_ticks_per_second']:.3g} agent-ticks/s")
-        print(f"yearly turnover {out['yearly_turnover_percent']:.1f}%, employed {100 * out['share_employed']:.1f}%, "
-              f"startups alive {out['startups_alive']} (founded {out['startups_founded']}), "
-              f"firm_1 {out['firm_1_headcount']:,} at median ${out['firm_1_median_salary'] / 1000:.0f}k")
-    return 0
+    return common.run(argv, __doc__.split("\n")[0], "agent model", TalentMarket, summary,
+                      researchers=20000, ticks=10)
 
 
 if __name__ == "__main__":

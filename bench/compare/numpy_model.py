@@ -16,13 +16,12 @@ order"; bench/compare/README.md lists where this differs from the C++ engine.
 prints the agent-ticks per second of the tick loop (setup excluded) and a few
 outcome figures (yearly turnover, share employed) that show the model did its work.
 """
-import argparse
-import json
 import math
 import sys
-import time
 
 import numpy as np
+
+import common
 
 DT = 1.0 / 52.0
 NONE, TOP, PUBLISHED = 0, 1, 2          # eligibility of counter-offers / reactive raises
@@ -819,50 +818,25 @@ class Market:
 
 def summary(model, ticks, seconds):
     h = model.history
-    n = model.n
-    deps = sum(float(x["departures"].sum()) for x in h)
-    mean_emp = sum(x["employed"] for x in h) / len(h)
     last = h[-1]
-    return {
-        "implementation": "numpy",
-        "researchers": n,
-        "ticks": ticks,
-        "seconds": seconds,
-        "agent_ticks_per_second": n * ticks / seconds,
-        "yearly_turnover_percent": 100.0 * deps / mean_emp * 52.0 / ticks,
-        "share_employed": last["employed"] / n,
-        "startups_alive": last["startups_alive"],
-        "startups_founded": int(sum(x["founded"] for x in h)),
-        "independent": last["independent"],
-        "firm_1_headcount": int(last["headcount"][0]),
-        "firm_1_median_salary": float(last["median_salary"][0]),
-        "counteroffers": int(sum(x["counters"] for x in h)),
-        "top_talent_hhi": last["hhi"],
-    }
+    return common.outcomes(
+        "numpy", model.n, ticks,
+        seconds=seconds, agent_ticks_per_second=model.n * ticks / seconds,
+        departures=sum(float(x["departures"].sum()) for x in h),
+        mean_employed=sum(x["employed"] for x in h) / len(h),
+        employed_end=last["employed"],
+        startups_alive=last["startups_alive"],
+        startups_founded=int(sum(x["founded"] for x in h)),
+        independent=last["independent"],
+        firm_1_headcount=int(last["headcount"][0]),
+        firm_1_median_salary=float(last["median_salary"][0]),
+        counteroffers=int(sum(x["counters"] for x in h)),
+        top_talent_hhi=last["hhi"])
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--researchers", type=int, default=1000000)
-    ap.add_argument("--ticks", type=int, default=52)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--json", action="store_true")
-    a = ap.parse_args(argv)
-    model = Market(a.researchers, a.ticks, a.seed)
-    start = time.perf_counter()
-    for _ in range(a.ticks):
-        model.step()
-    seconds = time.perf_counter() - start
-    out = summary(model, a.ticks, seconds)
-    if a.json:
-        print(json.dumps(out, indent=2))
-    else:
-        print(f"numpy model: {a.researchers:,} researchers, {a.ticks} ticks in {seconds:.2f} s: "
-              f"{out['agent_ticks_per_second']:.3g} agent-ticks/s")
-        print(f"yearly turnover {out['yearly_turnover_percent']:.1f}%, employed {100 * out['share_employed']:.1f}%, "
-              f"startups alive {out['startups_alive']} (founded {out['startups_founded']}), "
-              f"firm_1 {out['firm_1_headcount']:,} at median ${out['firm_1_median_salary'] / 1000:.0f}k")
-    return 0
+    return common.run(argv, __doc__.split("\n")[0], "numpy model", Market, summary,
+                      researchers=1000000, ticks=52)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import os
 import subprocess
 import tempfile
 
+import common
+
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
 ap.add_argument("--bin", default=os.path.join(here, "..", "..", "build", "release", "talentsim"))
@@ -25,16 +27,14 @@ with tempfile.TemporaryDirectory() as out:
                     "--set", f"population.researchers={a.researchers}"], check=True, stdout=subprocess.DEVNULL)
     s = json.load(open(os.path.join(out, "summary.json")))
     employed = [int(r["employed"]) for r in csv.DictReader(open(os.path.join(out, "market.csv")))]
-deps = sum(f["totals"]["departures"] for f in s["firms"])
 firm1 = s["firms"][0]
-print(json.dumps({
-    "implementation": "talentsim run",
-    "researchers": s["researchers"], "ticks": s["ticks"], "state_hash": s["state_hash"],
-    "yearly_turnover_percent": 100.0 * deps / (sum(employed) / len(employed)) * 52.0 / s["ticks"],
-    "share_employed": s["market"]["employed"] / s["researchers"],
-    "startups_alive": s["market"]["startups_alive"], "startups_founded": s["market"]["startups_founded"],
-    "independent": s["market"]["independent"],
-    "firm_1_headcount": firm1["headcount"]["final"], "firm_1_median_salary": firm1["median_salary"]["final"],
-    "counteroffers": sum(f["totals"]["counteroffers"] for f in s["firms"]),
-    "top_talent_hhi": s["market"]["top_talent_hhi"],
-}, indent=2))
+print(json.dumps(common.outcomes(
+    "talentsim run", s["researchers"], s["ticks"], state_hash=s["state_hash"],
+    departures=sum(f["totals"]["departures"] for f in s["firms"]),
+    mean_employed=sum(employed) / len(employed),
+    employed_end=s["market"]["employed"],
+    startups_alive=s["market"]["startups_alive"], startups_founded=s["market"]["startups_founded"],
+    independent=s["market"]["independent"],
+    firm_1_headcount=firm1["headcount"]["final"], firm_1_median_salary=firm1["median_salary"]["final"],
+    counteroffers=sum(f["totals"]["counteroffers"] for f in s["firms"]),
+    top_talent_hhi=s["market"]["top_talent_hhi"]), indent=2))
