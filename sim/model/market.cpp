@@ -100,9 +100,12 @@ Simulation::SkillPowers Simulation::skill_powers(double skill) const {
   return p;
 }
 
-double Simulation::skill_power(const SkillPowers& p, std::size_t recruiter) const {
-  const std::uint32_t k = recruiter_theta_[recruiter];
+double Simulation::theta_power(const SkillPowers& p, std::size_t k) const {
   return k < SkillPowers::kCached ? p.power[k] : std::exp(thetas_[k] * p.log_skill);
+}
+
+double Simulation::skill_power(const SkillPowers& p, std::size_t recruiter) const {
+  return theta_power(p, recruiter_theta_[recruiter]);
 }
 
 double Simulation::offer_rate_of(FirmId employer, bool employed, float skill, ResearcherId id,
@@ -115,7 +118,7 @@ double Simulation::offer_rate_of(FirmId employer, bool employed, float skill, Re
   double sum = 0.0;
   for (std::size_t k = 0; k < u; ++k)
     sum += rate_coef_[row * u + k] *
-           (k < SkillPowers::kCached ? powers.power[k] : std::exp(thetas_[k] * powers.log_skill));
+           theta_power(powers, k);
   for (const Campaign& c : campaigns_) {
     if (!campaign_targets(c, employer, skill, id)) continue;
     sum += recruit_weight_[row * (named_ + 1) + c.firm] * skill_power(powers, c.firm) *
@@ -241,12 +244,6 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   const double leave_cost = (employed || independent) ? ch.switching_cost : 0.0;
   const std::size_t recruiters = named_ + 1;
   const std::size_t row = employer_row(e);
-  const auto job_value = [&](FirmId f, double wage, double boost) {
-    const FirmState& firm = firms_[f];
-    const double equity = firm.is_startup ? st.equity_value : 0.0;
-    return alpha * log_pay(wage * (1.0 + equity)) + pref.appeal * (firm.appeal + boost) +
-           firm.params.prestige;
-  };
   const auto policy_pay = [&](const FirmState& f) {
     return f.pay_base * std::exp(f.params.pay.skill_elasticity * powers.log_skill);
   };
@@ -259,10 +256,16 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
   // dispersion, current pay x (1 + premium)), capped at the ceiling): one exp per
   // offer, and the log the utility needs comes for free.
   const double log_s = employed ? std::log(s) : 0.0;
+  // A job's value from the log of its cash pay (log_pay: pay below $1 counts as $1).
   const auto job_value_log = [&](FirmId f, double log_wage, double boost) {
     const FirmState& firm = firms_[f];
     return alpha * std::max(log_wage, 0.0) + pref.appeal * (firm.appeal + boost) +
            firm.params.prestige;
+  };
+  // The same from the pay itself; a startup's pay counts with its equity.
+  const auto job_value = [&](FirmId f, double wage, double boost) {
+    const double equity = firms_[f].is_startup ? st.equity_value : 0.0;
+    return job_value_log(f, std::log(wage * (1.0 + equity)), boost);
   };
 
   Option opts[kMaxOptions];  // NOLINT: uninitialised on purpose; n counts the filled ones

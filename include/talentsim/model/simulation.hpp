@@ -175,6 +175,9 @@ class Simulation {
     std::array<double, kCached> power{};
   };
   [[nodiscard]] SkillPowers skill_powers(double skill) const;
+  /// q^theta_k for the k-th distinct exponent (cached in p for the first kCached).
+  [[nodiscard]] double theta_power(const SkillPowers& p, std::size_t k) const;
+  /// q^theta of a recruiter's skill targeting.
   [[nodiscard]] double skill_power(const SkillPowers& p, std::size_t recruiter) const;
   [[nodiscard]] double offer_rate_of(FirmId employer, bool employed, float skill, ResearcherId id,
                                      const SkillPowers& powers) const;
