@@ -24,6 +24,9 @@ std::string hex(std::uint64_t h) {
   return buf;
 }
 
+/// The thread count of the scaling target (a 16-core machine), for Amdahl's bound.
+constexpr int kScalingTarget = 16;
+
 std::vector<int> thread_counts(const BenchOptions& o) {
   const int hw = tbb::info::default_concurrency();
   if (!o.sweep) return {o.threads.value_or(hw)};
@@ -70,16 +73,19 @@ int bench(const BenchOptions& o) {
   j["researchers"] = o.researchers;
   j["firms"] = o.firms;
   j["ticks"] = o.ticks;
-  j["hardware_threads"] = tbb::info::default_concurrency();
+  const int hardware_threads = tbb::info::default_concurrency();
+  j["hardware_threads"] = hardware_threads;
   j["state_bytes_per_researcher"] = ResearcherColumns::kBytesPerResearcher;
   j["peak_rss_bytes"] = peak;
   j["peak_bytes_per_researcher"] = static_cast<double>(peak) / n;
   j["model_bytes_per_researcher"] = static_cast<double>(peak - std::min(peak, baseline_rss)) / n;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& r : runs) {
-    nlohmann::ordered_json phases;
-    for (std::size_t p = 0; p < kPhaseNames.size(); ++p)
+    nlohmann::ordered_json phases, serial_phases;
+    for (std::size_t p = 0; p < kPhaseNames.size(); ++p) {
       phases[kPhaseNames[p]] = r.phase_ns_per_agent_tick[p];
+      serial_phases[kPhaseNames[p]] = r.phase_serial_ns_per_agent_tick[p];
+    }
     // Speedup and efficiency need a measured 1-thread run to compare with.
     const bool baseline = first.threads == 1;
     const double speedup = first.seconds / r.seconds;
@@ -88,6 +94,8 @@ int bench(const BenchOptions& o) {
                     {"agent_ticks_per_second", r.agent_ticks_per_second},
                     {"ns_per_agent_tick", r.ns_per_agent_tick},
                     {"phase_ns_per_agent_tick", phases},
+                    {"phase_serial_ns_per_agent_tick", serial_phases},
+                    {"serial_share", r.serial_share},
                     {"tick_read_bytes", r.traffic.read_bytes},
                     {"tick_write_bytes", r.traffic.write_bytes},
                     {"stream_seconds", r.stream_seconds},
@@ -98,6 +106,17 @@ int bench(const BenchOptions& o) {
                     {"state_hash", hex(r.state_hash)}});
   }
   j["runs"] = list;
+  // Amdahl's bound, from the serial share of a measured 1-thread run.
+  const bool have_one_thread = first.threads == 1;
+  std::vector<int> bound_threads{hardware_threads};
+  if (hardware_threads != kScalingTarget) bound_threads.push_back(kScalingTarget);
+  nlohmann::ordered_json bound = nullptr;
+  if (have_one_thread) {
+    bound = nlohmann::ordered_json::object();
+    for (const int t : bound_threads)
+      bound[std::to_string(t)] = perf::amdahl_efficiency(first.serial_share, t);
+  }
+  j["amdahl_efficiency_bound"] = bound;
   j["state_hash_identical"] = same_hash;
   if (o.json) {
     std::cout << j.dump(2) << "\n";
@@ -125,6 +144,20 @@ int bench(const BenchOptions& o) {
   for (std::size_t p = 0; p < kPhaseNames.size(); ++p)
     std::cout << " " << kPhaseNames[p] << " " << std::setprecision(2)
               << last.phase_ns_per_agent_tick[p];
+  std::cout << "\nserial code, outside parallel passes (" << first.threads << " thread"
+            << (first.threads == 1 ? "" : "s") << "): " << std::setprecision(1)
+            << 100.0 * first.serial_share << "% of the tick:";
+  for (std::size_t p = 0; p < kPhaseNames.size(); ++p)
+    std::cout << " " << kPhaseNames[p] << " " << std::setprecision(2)
+              << first.phase_serial_ns_per_agent_tick[p];
+  std::cout << " ns per agent-tick";
+  if (have_one_thread) {
+    std::cout << "\nAmdahl's law then caps parallel efficiency at";
+    for (std::size_t k = 0; k < bound_threads.size(); ++k)
+      std::cout << (k == 0 ? " " : ", ") << std::setprecision(2)
+                << perf::amdahl_efficiency(first.serial_share, bound_threads[k]) << " on "
+                << bound_threads[k] << " threads";
+  }
   std::cout << "\nmemory: peak " << std::setprecision(1) << static_cast<double>(peak) / 1e6
             << " MB = " << static_cast<double>(peak) / n << " bytes per researcher (state "
             << ResearcherColumns::kBytesPerResearcher << ")\n";

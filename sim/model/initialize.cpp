@@ -71,6 +71,7 @@ void Simulation::initialize() {
   const auto n = static_cast<std::size_t>(scenario_.population.researchers);
   const std::size_t groups = named_ + 1;
   work_ = std::make_unique<Workspace>(chunk_count(n), groups);
+  pending_.assign(chunk_count(n), {});
   setup_firms();
   draw_population();
   calibrate_pay();

@@ -178,10 +178,61 @@ Simulation::Preferences Simulation::draw_preferences(ResearcherId id) const {
   return out;
 }
 
+namespace {
+bool by_id(const PendingHire& a, const PendingHire& b) { return a.id < b.id; }
+}  // namespace
+
+std::size_t Simulation::pending_hire_count() const {
+  std::size_t n = 0;
+  for (const auto& chunk : pending_) n += chunk.size();
+  return n;
+}
+
 const PendingHire* Simulation::find_pending(ResearcherId id) const {
-  const auto it = std::lower_bound(pending_.begin(), pending_.end(), id,
+  const auto& list = pending_[id / kChunkSize];
+  const auto it = std::lower_bound(list.begin(), list.end(), id,
                                    [](const PendingHire& p, ResearcherId x) { return p.id < x; });
-  return it != pending_.end() && it->id == id ? &*it : nullptr;
+  return it != list.end() && it->id == id ? &*it : nullptr;
+}
+
+void Simulation::prepare_chunk_hires(std::size_t c) {
+  const auto t = static_cast<Tick>(tick_);
+  auto& list = pending_[c];
+  auto& fates = work_->fates[c];
+  auto& due = work_->due[c];
+  auto& limited = work_->limited_hires[c];
+  const auto& limits = work_->limits_hiring;
+  auto& decisions = work_->decisions[c];
+  fates.assign(list.size(), PendingFate::kWait);
+  due.clear();
+  limited.clear();
+  const auto candidate = [&](ResearcherId id, FirmId firm, float salary, Decision* d, PendingHire* p) {
+    limited.push_back({people_.skill[id], id, salary, firm, d, p});
+  };
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    PendingHire& p = list[i];
+    for (; k < decisions.size() && decisions[k].id < p.id; ++k) {
+      Decision& d = decisions[k];
+      if (d.action == Decision::Action::kMove && d.firm < named_ && limits[d.firm])
+        candidate(d.id, d.firm, d.salary, &d, nullptr);
+    }
+    if (k < decisions.size() && decisions[k].id == p.id && decisions[k].drop_pending) {
+      fates[i] = PendingFate::kReneged;
+    } else if (p.due == t) {
+      const FirmState& f = firms_[p.firm];
+      fates[i] = f.alive && f.serial == p.firm_serial ? PendingFate::kDue : PendingFate::kGone;
+      if (fates[i] == PendingFate::kDue) {
+        due.push_back(&p);
+        if (p.firm < named_ && limits[p.firm]) candidate(p.id, p.firm, p.salary, nullptr, &p);
+      }
+    }
+  }
+  for (; k < decisions.size(); ++k) {
+    Decision& d = decisions[k];
+    if (d.action == Decision::Action::kMove && d.firm < named_ && limits[d.firm])
+      candidate(d.id, d.firm, d.salary, &d, nullptr);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -532,53 +583,67 @@ void Simulation::decide(ResearcherId id, bool clock_fired, FirmId team_offer_fro
 // Phase 6: hiring limits
 // ---------------------------------------------------------------------------
 
-void Simulation::apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due) {
-  struct Candidate {
-    float skill;
-    ResearcherId id;
-    float salary;
-    Decision* decision;
-    PendingHire* pending;
+void Simulation::apply_hiring_limits() {
+  // Every hire that would start this tick at a firm with limits, gathered per chunk by
+  // the decision pass. A firm whose limits take them all (a headcount cap with room
+  // for all, no payroll budget) needs no ranking.
+  auto& w = *work_;
+  std::vector<std::size_t> starting(named_, 0);
+  for (const auto& chunk : w.limited_hires)
+    for (const HireCandidate& c : chunk) ++starting[c.firm];
+  std::vector<double> places(named_, std::numeric_limits<double>::infinity());
+  std::vector<double> budget(named_, std::numeric_limits<double>::infinity());
+  std::vector<char> ranked(named_, 0);
+  bool any = false;
+  for (std::size_t f = 0; f < named_; ++f) {
+    if (starting[f] == 0) continue;
+    const FirmState& firm = firms_[f];
+    const auto& h = firm.params.hiring;
+    // A cap counts the headcount before this week's departures.
+    if (h.headcount_cap)
+      places[f] = std::floor(*h.headcount_cap * static_cast<double>(firm.initial_headcount)) -
+                  static_cast<double>(firm.headcount);
+    if (h.payroll_budget)
+      budget[f] = (*h.payroll_budget * static_cast<double>(firm.initial_payroll_cents) -
+                   static_cast<double>(firm.payroll_cents)) / 100.0;
+    ranked[f] = h.payroll_budget || places[f] < static_cast<double>(starting[f]);
+    any = any || ranked[f] != 0;
+  }
+  if (!any) return;
+
+  std::vector<std::vector<HireCandidate>> by_firm(named_);
+  for (const auto& chunk : w.limited_hires)
+    for (const HireCandidate& c : chunk)
+      if (ranked[c.firm]) by_firm[c.firm].push_back(c);
+  const auto refuse = [&](const HireCandidate& c) {
+    ++firms_[c.firm].tick.rejected_by_limits;
+    if (c.decision != nullptr) c.decision->action = Decision::Action::kStay;
+    if (c.pending != nullptr) c.pending->due = kNever;  // refused: the hire is off
   };
-  std::vector<std::vector<Candidate>> by_firm;
-  for (Decision* d : hires) {
-    const FirmParams& p = firms_[d->firm].params;
-    if (!p.hiring.headcount_cap && !p.hiring.payroll_budget) continue;
-    if (by_firm.empty()) by_firm.resize(named_);
-    by_firm[d->firm].push_back({people_.skill[d->id], d->id, d->salary, d, nullptr});
-  }
-  for (PendingHire* ph : due) {
-    const FirmParams& p = firms_[ph->firm].params;
-    if (!p.hiring.headcount_cap && !p.hiring.payroll_budget) continue;
-    if (by_firm.empty()) by_firm.resize(named_);
-    by_firm[ph->firm].push_back({people_.skill[ph->id], ph->id, ph->salary, nullptr, ph});
-  }
-  for (std::size_t f = 0; f < by_firm.size(); ++f) {
+  // Best first; ties by id (a strict order: ids differ).
+  const auto better = [](const HireCandidate& a, const HireCandidate& b) {
+    return a.skill != b.skill ? a.skill > b.skill : a.id < b.id;
+  };
+  for (std::size_t f = 0; f < named_; ++f) {
     auto& list = by_firm[f];
     if (list.empty()) continue;
-    FirmState& firm = firms_[f];
-    // Best first; ties by id. A cap counts the headcount before this week's departures.
-    std::sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
-      return a.skill != b.skill ? a.skill > b.skill : a.id < b.id;
-    });
-    const auto& h = firm.params.hiring;
-    double places = std::numeric_limits<double>::infinity();
-    if (h.headcount_cap)
-      places = std::floor(*h.headcount_cap * static_cast<double>(firm.initial_headcount)) -
-               static_cast<double>(firm.headcount);
-    double budget = std::numeric_limits<double>::infinity();
-    if (h.payroll_budget)
-      budget = (*h.payroll_budget * static_cast<double>(firm.initial_payroll_cents) -
-                static_cast<double>(firm.payroll_cents)) / 100.0;
-    for (Candidate& c : list) {
-      if (places >= 1.0 && c.salary <= budget) {
-        places -= 1.0;
-        budget -= c.salary;
-        continue;
+    if (std::isinf(budget[f])) {
+      // A headcount cap alone takes the best floor(places): which ones those are does
+      // not need the whole order.
+      const auto take = static_cast<std::size_t>(std::clamp(places[f], 0.0, static_cast<double>(list.size())));
+      const auto cut = list.begin() + static_cast<std::ptrdiff_t>(take);
+      std::nth_element(list.begin(), cut, list.end(), better);
+      std::for_each(cut, list.end(), refuse);
+      continue;
+    }
+    std::sort(list.begin(), list.end(), better);
+    for (const HireCandidate& c : list) {
+      if (places[f] >= 1.0 && c.salary <= budget[f]) {
+        places[f] -= 1.0;
+        budget[f] -= c.salary;
+      } else {
+        refuse(c);
       }
-      ++firm.tick.rejected_by_limits;
-      if (c.decision != nullptr) c.decision->action = Decision::Action::kStay;
-      if (c.pending != nullptr) c.pending->due = kNever;  // refused: the hire is off
     }
   }
 }
@@ -838,6 +903,8 @@ FirmId Simulation::found_startup(ResearcherId founder) {
   for (std::uint32_t k = 0; k < s.team_count; ++k) teams_[s.team_begin + k] = TeamState{};
   auto& alive = work_->alive_startups;
   alive.insert(std::lower_bound(alive.begin(), alive.end(), slot), slot);
+  auto& in_tick = work_->startups_in_tick;  // free until now, so not listed yet
+  in_tick.insert(std::lower_bound(in_tick.begin(), in_tick.end(), slot), slot);
 
   // The founder's former team becomes the startup's first recruiting ground.
   const TeamId old_team = people_.team[founder];
@@ -894,42 +961,15 @@ void Simulation::run_moves() {
   for (auto& list : w.separations) list.clear();
   const std::size_t chunks = w.decisions.size();
 
-  // This tick's decisions in researcher order (chunks are id ranges, in order).
-  std::vector<Decision*> decisions;
-  for (auto& chunk : w.decisions)
-    for (Decision& d : chunk) decisions.push_back(&d);
-
-  // What becomes of each pending hire this tick.
-  enum class Fate : std::uint8_t { kWait, kReneged, kDue, kGone };
-  std::vector<Fate> fate(pending_.size(), Fate::kWait);
-  std::vector<PendingHire*> due;
-  {
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      PendingHire& p = pending_[i];
-      while (k < decisions.size() && decisions[k]->id < p.id) ++k;
-      if (k < decisions.size() && decisions[k]->id == p.id && decisions[k]->drop_pending) {
-        fate[i] = Fate::kReneged;
-      } else if (p.due == t) {
-        const FirmState& f = firms_[p.firm];
-        fate[i] = f.alive && f.serial == p.firm_serial ? Fate::kDue : Fate::kGone;
-        if (fate[i] == Fate::kDue) due.push_back(&p);
-      }
-    }
-  }
-
-  // Phase 6: hiring limits over every hire that would start this tick. A refused
-  // pending hire gets due = kNever.
-  std::vector<Decision*> hires;
-  for (Decision* d : decisions)
-    if (d->action == Decision::Action::kMove && d->firm < named_) hires.push_back(d);
-  apply_hiring_limits(hires, due);
-  for (auto& list : w.due) list.clear();
-  for (PendingHire* p : due)
-    if (p->due == t) w.due[p->id / kChunkSize].push_back(p);
+  // Phase 6: hiring limits over every hire that would start this tick. The decision
+  // pass has listed each chunk's pending hires that are due and its candidates
+  // (prepare_chunk_hires); a refused move becomes a stay, a refused pending hire gets
+  // due = kNever.
+  apply_hiring_limits();
 
   // Phase 7, in parallel: each chunk changes its researchers' rows, records what moved
-  // and books it into the thread's ledger; settle_moves() then adds the ledgers up.
+  // and books it into the thread's ledger, and keeps its own pending hires; then
+  // settle_moves() adds the ledgers up.
   for_each_index(chunks, 1, [&](std::size_t c) {
     auto& records = w.records[c];
     auto& accepted = w.accepted[c];
@@ -940,6 +980,7 @@ void Simulation::run_moves() {
     const auto& starting = w.due[c];
     std::size_t k = 0;
     const auto start_pending = [&](const PendingHire& p) {
+      if (p.due != t) return;  // refused by a hiring limit
       people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
       records.push_back(relocate(p.id, p.firm, p.salary, false, MoveKind::kVoluntary));
     };
@@ -975,6 +1016,26 @@ void Simulation::run_moves() {
     }
     while (k < starting.size()) start_pending(*starting[k++]);
 
+    // The chunk's pending hires: those gone or refused lose the flag; those that wait
+    // stay, merged with the ones accepted now (both in id order) from the back.
+    auto& pending = pending_[c];
+    const auto& fates = w.fates[c];
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const PendingHire& p = pending[i];
+      if (fates[i] == PendingFate::kWait) {
+        pending[kept++] = p;
+      } else if (fates[i] == PendingFate::kGone ||
+                 (fates[i] == PendingFate::kDue && p.due != t)) {
+        people_.flags[p.id] = static_cast<std::uint8_t>(people_.flags[p.id] & ~flag::kPending);
+      }
+    }
+    pending.resize(kept + accepted.size());
+    for (std::size_t out = pending.size(), a = accepted.size(); a > 0;) {
+      const bool from_accepted = kept == 0 || by_id(pending[kept - 1], accepted[a - 1]);
+      pending[--out] = from_accepted ? accepted[--a] : pending[--kept];
+    }
+
     Ledger& l = ledger();
     for (const Decision& d : w.decisions[c]) {
       if (d.employer != kNoFirm && (d.counter_made || d.counter_won)) {
@@ -987,21 +1048,6 @@ void Simulation::run_moves() {
     book_moves(records);
   });
   settle_moves();
-  for (std::size_t i = 0; i < pending_.size(); ++i)
-    if (fate[i] == Fate::kGone || (fate[i] == Fate::kDue && pending_[i].due != t))
-      people_.flags[pending_[i].id] =
-          static_cast<std::uint8_t>(people_.flags[pending_[i].id] & ~flag::kPending);
-  {
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < pending_.size(); ++i)
-      if (fate[i] == Fate::kWait) pending_[out++] = pending_[i];
-    pending_.resize(out);
-  }
-  // Both parts are in researcher order (chunks are id ranges): merge them.
-  const auto middle = static_cast<std::ptrdiff_t>(pending_.size());
-  for (const auto& list : w.accepted) pending_.insert(pending_.end(), list.begin(), list.end());
-  std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(),
-                     [](const PendingHire& a, const PendingHire& b) { return a.id < b.id; });
 
   // Phase 8: startups founded, then failures. A founder who finds every slot taken
   // (others founded first this week) stays, and gets back an offer they had accepted.
@@ -1012,11 +1058,8 @@ void Simulation::run_moves() {
       if (d->drop_pending && d->firm != kNoFirm) {
         const PendingHire back{d->id, d->firm, d->firm_serial, d->pending_salary,
                                std::max<Tick>(d->pending_due, static_cast<Tick>(t + 1))};
-        pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), back,
-                                         [](const PendingHire& a, const PendingHire& b) {
-                                           return a.id < b.id;
-                                         }),
-                        back);
+        auto& waiting = pending_[d->id / kChunkSize];
+        waiting.insert(std::lower_bound(waiting.begin(), waiting.end(), back, by_id), back);
         people_.flags[d->id] = static_cast<std::uint8_t>(people_.flags[d->id] | flag::kPending);
       }
     }
@@ -1025,26 +1068,24 @@ void Simulation::run_moves() {
   // Phase 9: exogenous separations. Researchers employed at the start of the tick
   // drew theirs with their clock; those hired from outside employment this tick drew
   // one when they moved, so everyone employed faces the same weekly probability.
-  // Rows change and are booked in parallel, then the ledgers are settled.
-  auto& leaving = w.leaving;
-  leaving.clear();
-  for (const auto& list : w.separations) leaving.insert(leaving.end(), list.begin(), list.end());
-  for (const Decision* d : decisions)
-    if (d->separation) leaving.push_back(d->id);
-  std::sort(leaving.begin(), leaving.end());
-  leaving.erase(std::unique(leaving.begin(), leaving.end()), leaving.end());
-  for (auto& list : w.records) list.clear();
-  for (const ResearcherId id : leaving) {
-    const FirmId e = people_.employer[id];
-    // Founders are not laid off by their own startup; it ends by failing.
-    if (e == kNoFirm || (firms_[e].is_startup && firms_[e].founder == id)) continue;
-    w.records[id / kChunkSize].push_back(MoveRecord{id});
-  }
+  // Each chunk lists its leavers (ids in the chunk), changes their rows and books
+  // them, in parallel; then the ledgers are settled.
   for_each_index(chunks, 1, [&](std::size_t c) {
-    for (MoveRecord& r : w.records[c])
-      r = relocate(r.id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income), false,
-                   MoveKind::kInvoluntary);
-    book_moves(w.records[c]);
+    auto& leaving = w.separations[c];
+    for (const Decision& d : w.decisions[c])
+      if (d.separation) leaving.push_back(d.id);
+    std::sort(leaving.begin(), leaving.end());
+    leaving.erase(std::unique(leaving.begin(), leaving.end()), leaving.end());
+    auto& records = w.records[c];
+    records.clear();
+    for (const ResearcherId id : leaving) {
+      const FirmId e = people_.employer[id];
+      // Founders are not laid off by their own startup; it ends by failing.
+      if (e == kNoFirm || (firms_[e].is_startup && firms_[e].founder == id)) continue;
+      records.push_back(relocate(id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income),
+                                 false, MoveKind::kInvoluntary));
+    }
+    book_moves(records);
   });
   settle_moves();
 }

@@ -95,15 +95,31 @@ void Simulation::verify_incremental_state() const {
     if (team_size[t] != teams_[t].size)
       throw ModelError("team " + std::to_string(t) + " size drifted" + when);
   if (independent != independent_count_) throw ModelError("independent count drifted" + when);
-  if (pending_flags != static_cast<std::int64_t>(pending_.size()))
+  if (pending_flags != static_cast<std::int64_t>(pending_hire_count()))
     throw ModelError("pending-hire flags and list disagree" + when);
-  for (const PendingHire& p : pending_)
-    if ((people_.flags[p.id] & flag::kPending) == 0)
-      throw ModelError("a pending hire without its flag" + when);
+  for (std::size_t c = 0; c < pending_.size(); ++c)
+    for (std::size_t k = 0; k < pending_[c].size(); ++k) {
+      const PendingHire& p = pending_[c][k];
+      if ((people_.flags[p.id] & flag::kPending) == 0)
+        throw ModelError("a pending hire without its flag" + when);
+      if (p.id / kChunkSize != c || (k > 0 && pending_[c][k - 1].id >= p.id))
+        throw ModelError("pending hires out of their chunk or order" + when);
+    }
   std::vector<FirmId> alive;
   for (std::size_t f = named_; f < firms_.size(); ++f)
     if (firms_[f].alive) alive.push_back(static_cast<FirmId>(f));
   if (alive != work_->alive_startups) throw ModelError("live startups list drifted" + when);
+  // Startup slots outside this tick's active firms have nothing to count.
+  {
+    std::vector<char> active(firms_.size(), 0);
+    for (std::size_t f = 0; f < named_; ++f) active[f] = 1;
+    for (const FirmId f : work_->startups_in_tick) active[f] = 1;
+    for (std::size_t f = 0; f < firms_.size(); ++f)
+      if (active[f] == 0 && (firms_[f].alive || firms_[f].headcount != 0 ||
+                             firms_[f].payroll_cents != 0 || firms_[f].top != 0 ||
+                             firms_[f].published != 0 || firms_[f].tick != FirmTickCounters{}))
+        throw ModelError("startup slot " + std::to_string(f) + " has counts but is not active" + when);
+  }
   // Every move is settled: no ledger holds anything.
   for (const Ledger& l : work_->ledgers)
     if (!l.touched_firms.empty() || !l.touched_bins.empty() || l.flows_touched ||
@@ -129,16 +145,15 @@ void Simulation::compute_metrics(TickReport& out) {
   };
   std::vector<Totals> total(groups);
   std::int64_t top_employed = 0;
-  for (std::size_t f = 0; f < firms_.size(); ++f) {
-    Totals& t = total[group_of(static_cast<FirmId>(f))];
-    const FirmState& firm = firms_[f];
+  for_each_active_firm([&](const FirmState& firm) {
+    Totals& t = total[group_of(static_cast<FirmId>(&firm - firms_.data()))];
     t.headcount += firm.headcount;
     t.top += firm.top;
     t.published += firm.published;
     t.payroll_cents += firm.payroll_cents;
     t.tick += firm.tick;
     top_employed += firm.top;
-  }
+  });
 
   // Exact medians: the histogram gives the bin of each middle rank; one lean pass
   // gathers the values in those bins.
@@ -202,13 +217,13 @@ void Simulation::compute_metrics(TickReport& out) {
   mk.startups_founded = startups_founded_tick_;
   mk.startups_failed = startups_failed_tick_;
   mk.startups_refused = startups_refused_tick_;
-  mk.pending_hires = static_cast<std::int64_t>(pending_.size());
+  mk.pending_hires = static_cast<std::int64_t>(pending_hire_count());
   double hhi = 0.0;
   if (top_employed > 0)
-    for (const FirmState& f : firms_) {
+    for_each_active_firm([&](const FirmState& f) {  // the others add exactly 0
       const double share = static_cast<double>(f.top) / static_cast<double>(top_employed);
       hhi += share * share;
-    }
+    });
   mk.top_talent_hhi = hhi;
   mk.offers = 0;
   mk.decisions = 0;

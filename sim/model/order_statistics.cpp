@@ -61,20 +61,29 @@ std::vector<GroupedOrderStatistics::Pair> GroupedOrderStatistics::finish() {
       auto& v = per_thread[g];
       values.insert(values.end(), v.begin(), v.end());
     }
-    // Values of both bins, sorted: the order threads gathered them in no longer matters.
-    std::sort(values.begin(), values.end());
-    // The low bin's values come first; the high bin's (if another) follow.
-    const std::size_t n_lo = static_cast<std::size_t>(
-        std::count_if(values.begin(), values.end(),
-                      [&](float v) { return bins_.bin(v) == want_lo_[g]; }));
+    // In sorted order the low bin's values come first and the high bin's (if another)
+    // follow, so the wanted ranks are these indices of the gathered values.
+    const std::size_t n_lo =
+        want_hi_[g] == want_lo_[g]
+            ? 0
+            : static_cast<std::size_t>(std::count_if(
+                  values.begin(), values.end(), [&](float v) { return bins_.bin(v) == want_lo_[g]; }));
     const std::size_t hi_index =
         want_hi_[g] == want_lo_[g] ? static_cast<std::size_t>(rank_hi_[g] - below_lo_[g])
                                    : n_lo + static_cast<std::size_t>(rank_hi_[g] - below_hi_[g]);
     const auto lo_index = static_cast<std::size_t>(rank_lo_[g] - below_lo_[g]);
     // The histogram and the gathered values must agree (e.g. no NaN or infinity slipped in).
-    if (lo_index >= values.size() || hi_index >= values.size())
+    if (lo_index >= values.size() || hi_index >= values.size() || hi_index < lo_index)
       throw ModelError("order statistics: the gathered values do not match the histogram");
-    out[g].lo = values[lo_index];
+    // Select instead of sorting: the values at those sorted indices do not depend on
+    // the order the threads gathered them in.
+    const auto lo_at = values.begin() + static_cast<std::ptrdiff_t>(lo_index);
+    std::nth_element(values.begin(), lo_at, values.end());
+    out[g].lo = *lo_at;
+    if (hi_index > lo_index) {
+      const auto hi_at = values.begin() + static_cast<std::ptrdiff_t>(hi_index);
+      std::nth_element(lo_at + 1, hi_at, values.end());
+    }
     out[g].hi = values[hi_index];
   }
   return out;

@@ -2,6 +2,7 @@
 #include "talentsim/model/simulation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -17,37 +18,48 @@ namespace talentsim {
 void Simulation::begin_tick() {
   if (tick_ + 1 >= kNever) throw ModelError("a run cannot go past tick " + std::to_string(kNever - 1));
   ++tick_;
-  for (FirmState& f : firms_) {
+  // Last tick's active firms are the only ones with counters to clear.
+  for_each_active_firm([&](FirmState& f) {
     f.tick = FirmTickCounters{};
     if (!f.covered_departures.empty())
       f.covered_departures[static_cast<std::size_t>(tick_) % f.covered_departures.size()] = 0;
-  }
+  });
+  work_->startups_in_tick = work_->alive_startups;
   startups_founded_tick_ = 0;
   startups_failed_tick_ = 0;
   startups_refused_tick_ = 0;
 }
 
 void Simulation::end_tick() {
-  for (FirmState& f : firms_) f.total += f.tick;
+  for_each_active_firm([](FirmState& f) { f.total += f.tick; });
 }
 
 void Simulation::step() {
-  begin_tick();
   const auto timed = [this](Phase phase, auto&& fn) {
+    const std::int64_t parallel_before = parallel_nanoseconds();
     const auto start = std::chrono::steady_clock::now();
     fn();
-    phase_ns_[static_cast<std::size_t>(phase)] +=
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
-                                                             start)
-            .count();
+    const std::int64_t wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count();
+    const auto p = static_cast<std::size_t>(phase);
+    phase_ns_[p] += wall;
+    phase_serial_ns_[p] += std::max<std::int64_t>(wall - (parallel_nanoseconds() - parallel_before), 0);
   };
-  timed(Phase::kWellbeing, [this] { run_wellbeing(); });
+  // The tick's own bookkeeping counts with the first and last phases, so that the
+  // phases add up to the whole tick.
+  timed(Phase::kWellbeing, [this] {
+    begin_tick();
+    run_wellbeing();
+  });
   timed(Phase::kEvents, [this] { run_events(); });
   timed(Phase::kDecisions, [this] { run_decisions(); });
   timed(Phase::kMoves, [this] { run_moves(); });
   timed(Phase::kReactions, [this] { run_reactions(); });
-  timed(Phase::kMetrics, [this] { run_metrics(); });
-  end_tick();
+  timed(Phase::kMetrics, [this] {
+    run_metrics();
+    end_tick();
+  });
 }
 
 // The few teams that matter to this week's wellbeing pass, in the compact per-team
@@ -58,21 +70,29 @@ void Simulation::prepare_team_week() {
   auto& w = *work_;
   const auto t = static_cast<Tick>(tick_);
   const float eta = static_cast<float>(scenario_.wellbeing.contagion);
-  for (const TeamId k : w.teams_shocked) w.team_week[k].shock = 0.0F;
-  w.teams_shocked.clear();
+  // Thousands of scattered teams a week: in parallel, first clearing last week's
+  // shocks, then setting this week's.
+  constexpr std::size_t kGrain = 2048;
+  const auto& shocked = w.teams_shocked;
+  for_each_index(shocked.size(), kGrain, [&](std::size_t j) { w.team_week[shocked[j]].shock = 0.0F; });
   // The share that left: voluntary leavers over everyone in the team during the week
   // (those still there at its end, and the leavers). Integer counts booked in any
-  // order, so it does not depend on the order moves were booked in.
-  for (const TeamId k : w.teams_left) {
+  // order, so it does not depend on the order moves were booked in. A team may be
+  // listed twice (a startup slot reset and reused): the exchange gives its count to
+  // one entry only.
+  const auto& left = w.teams_left;
+  for_each_index(left.size(), kGrain, [&](std::size_t j) {
+    const TeamId k = left[j];
     TeamState& team = teams_[k];
-    if (team.left_count == 0) continue;  // the team was reset (a reused startup slot)
-    const std::uint32_t during = team.size + team.left_count;
-    w.team_week[k].shock =
-        eta * static_cast<float>(team.left_count) / static_cast<float>(during);
-    team.left_count = 0;
-    w.teams_shocked.push_back(k);
-  }
-  w.teams_left.clear();  // booking refills it with this week's departures
+    const std::uint32_t leavers =
+        std::atomic_ref<std::uint32_t>(team.left_count).exchange(0, std::memory_order_relaxed);
+    if (leavers == 0) return;  // the other entry, or the team was reset
+    w.team_week[k].shock = eta * static_cast<float>(leavers) / static_cast<float>(team.size + leavers);
+  });
+  // Next week clears what was set (entries of teams without leavers are 0 already);
+  // booking refills teams_left with this week's departures.
+  w.teams_shocked.swap(w.teams_left);
+  w.teams_left.clear();
 
   std::sort(w.recruiting_teams.begin(), w.recruiting_teams.end());
   w.recruiting_teams.erase(std::unique(w.recruiting_teams.begin(), w.recruiting_teams.end()),
@@ -185,12 +205,15 @@ void Simulation::run_wellbeing() {
 // offer, decides. Decisions land in per-chunk lists, in researcher order.
 void Simulation::run_decisions() {
   const auto t = static_cast<Tick>(tick_);
-  // The logs of named firms' pay terms, once a tick (events may change them).
+  // The logs of named firms' pay terms, and which firms limit hiring, once a tick
+  // (events may change them).
   work_->offer_logs.resize(named_);
+  work_->limits_hiring.assign(named_, 0);
   for (std::size_t j = 0; j < named_; ++j) {
     const FirmState& f = firms_[j];
     work_->offer_logs[j] = {std::log(f.pay_base), std::log(f.params.pay.ceiling),
                             std::log1p(f.params.recruiting.offer_premium)};
+    work_->limits_hiring[j] = f.params.hiring.headcount_cap || f.params.hiring.payroll_budget;
   }
   for_each_chunk(people_.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& out = work_->decisions[c];
@@ -209,6 +232,7 @@ void Simulation::run_decisions() {
     }
     work_->offers_per_chunk[c] = offers;
     work_->choices_per_chunk[c] = choices;
+    prepare_chunk_hires(c);
   });
 }
 
@@ -278,11 +302,12 @@ std::uint64_t Simulation::state_hash() const {
     h = fnv1a(v, sizeof v, h);
     h = fnv1a(&f.pay_base, sizeof f.pay_base, h);
   }
-  for (const PendingHire& p : pending_) {
-    const std::uint64_t v[] = {p.id, p.firm, p.firm_serial, p.due};
-    h = fnv1a(v, sizeof v, h);
-    h = fnv1a(&p.salary, sizeof p.salary, h);
-  }
+  for (const auto& chunk : pending_)  // in researcher order
+    for (const PendingHire& p : chunk) {
+      const std::uint64_t v[] = {p.id, p.firm, p.firm_serial, p.due};
+      h = fnv1a(v, sizeof v, h);
+      h = fnv1a(&p.salary, sizeof p.salary, h);
+    }
   return h;
 }
 

@@ -59,6 +59,24 @@ struct Simulation::Ledger {
   }
 };
 
+/// What becomes of a pending hire this tick.
+enum class PendingFate : std::uint8_t {
+  kWait,     ///< not due yet
+  kReneged,  ///< the researcher chose otherwise this tick
+  kDue,      ///< starts this tick, unless a hiring limit refuses it (due = kNever)
+  kGone,     ///< due, but the startup that made the offer has died
+};
+
+/// A hire that would start this tick at a firm with hiring limits (phase 6).
+struct HireCandidate {
+  float skill;
+  ResearcherId id;
+  float salary;
+  FirmId firm;
+  Decision* decision;    ///< a move decided this tick, or
+  PendingHire* pending;  ///< an accepted offer due now
+};
+
 struct Simulation::Workspace {
   Workspace(std::size_t chunks, std::size_t groups)
       : decisions(chunks),
@@ -67,6 +85,8 @@ struct Simulation::Workspace {
         choices_per_chunk(chunks, 0),
         records(chunks),
         due(chunks),
+        fates(chunks),
+        limited_hires(chunks),
         accepted(chunks),
         founders(chunks),
         redraw(chunks),
@@ -79,7 +99,10 @@ struct Simulation::Workspace {
   std::vector<std::int64_t> offers_per_chunk;
   std::vector<std::int64_t> choices_per_chunk;  ///< researchers who chose among options
   std::vector<std::vector<MoveRecord>> records;     ///< moves to book
-  std::vector<std::vector<PendingHire*>> due;       ///< pending hires starting now
+  std::vector<std::vector<PendingHire*>> due;       ///< pending hires due now
+  std::vector<std::vector<PendingFate>> fates;      ///< per pending hire of the chunk
+  std::vector<std::vector<HireCandidate>> limited_hires;  ///< in id order
+  std::vector<char> limits_hiring;                  ///< per named firm, this tick
   std::vector<std::vector<PendingHire>> accepted;   ///< new pending hires
   std::vector<std::vector<const Decision*>> founders;
   /// Burnout and faith sums of the wellbeing pass, per thread (integers: any order).
@@ -98,15 +121,24 @@ struct Simulation::Workspace {
   std::vector<OfferLogs> offer_logs;  ///< per named firm, filled by run_decisions
   std::vector<std::vector<ResearcherId>> redraw;  ///< per chunk: clocks to redraw at the end
   GroupedOrderStatistics salary_stats;      ///< the median's gather
-  /// Per chunk: hires from outside employment who drew this week's separation.
+  /// Per chunk: hires from outside employment who drew this week's separation; phase 9
+  /// adds the chunk's other leavers.
   std::vector<std::vector<ResearcherId>> separations;
-  std::vector<ResearcherId> leaving;        ///< who loses the job in phase 9
   tbb::enumerable_thread_specific<Ledger> ledgers;  ///< see Simulation::ledger()
   std::vector<std::pair<FirmId, ResearcherId>> joined_startups;  ///< settle_moves scratch
   std::vector<FirmId> alive_startups;       ///< sorted slots of live startups
+  /// Sorted slots of the startups alive at some time this tick: with the named firms,
+  /// the only firms whose tick counters or counts can be non-zero (see active_firms).
+  std::vector<FirmId> startups_in_tick;
   std::priority_queue<FirmId, std::vector<FirmId>, std::greater<>> free_slots;
   bool rates_changed = false;               ///< an event may have changed everyone's rates
   std::vector<Campaign> campaigns_changed;  ///< campaigns that started or ended this tick
 };
+
+template <class Fn>
+void Simulation::for_each_active_firm(Fn&& fn) {
+  for (std::size_t f = 0; f < named_; ++f) fn(firms_[f]);
+  for (const FirmId f : work_->startups_in_tick) fn(firms_[f]);
+}
 
 }  // namespace talentsim

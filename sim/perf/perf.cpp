@@ -142,6 +142,11 @@ TickTraffic tick_traffic(const Simulation& sim) {
   return {read, n * (4 + 4)};
 }
 
+double amdahl_efficiency(double serial_share, int threads) {
+  const double n = threads;
+  return 1.0 / (serial_share * n + 1.0 - serial_share);
+}
+
 Measurement measure(const Scenario& scenario, int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
@@ -162,6 +167,7 @@ Measurement measure(const Scenario& scenario, int threads) {
     reset_peak_rss();
   }
   const auto before = sim.phase_nanoseconds();
+  const auto serial_before = sim.phase_serial_nanoseconds();
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -173,8 +179,15 @@ Measurement measure(const Scenario& scenario, int threads) {
   m.agent_ticks_per_second = agent_ticks / seconds;
   m.ns_per_agent_tick = seconds * 1e9 / agent_ticks;
   const auto& after = sim.phase_nanoseconds();
-  for (std::size_t p = 0; p < after.size(); ++p)
+  const auto& serial_after = sim.phase_serial_nanoseconds();
+  double serial_ns = 0.0;
+  for (std::size_t p = 0; p < after.size(); ++p) {
     m.phase_ns_per_agent_tick[p] = static_cast<double>(after[p] - before[p]) / agent_ticks;
+    const auto serial = static_cast<double>(serial_after[p] - serial_before[p]);
+    m.phase_serial_ns_per_agent_tick[p] = serial / agent_ticks;
+    serial_ns += serial;
+  }
+  m.serial_share = serial_ns / (seconds * 1e9);
   m.traffic = traffic;
   m.state_hash = sim.state_hash();
   m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());

@@ -266,6 +266,26 @@ TEST(Mechanisms, HeadcountCapIsNeverExceeded) {
   EXPECT_GT(rejected, 0) << "the cap should bind in this scenario";
 }
 
+TEST(Mechanisms, PayrollBudgetBoundsThePayrollHiresBuild) {
+  // Tesla's budget is 1.01 x its initial payroll. With no raises (no reactive raise,
+  // no counter-offers, no pay events) its payroll grows only by hires, which the
+  // budget admits only while their pay fits: so the payroll never passes the budget
+  // (but for cents of rounding per hire, as the budget counts in dollars).
+  Simulation sim(everything({"events=[]", "firms.tesla.reactive_raise.enabled=false",
+                             "firms.tesla.retention.counter_offers=none"}));
+  const FirmState& tesla = sim.firms()[2];
+  const double budget = 1.01 * static_cast<double>(tesla.initial_payroll_cents);
+  std::int64_t rejected = 0;
+  for (int t = 0; t < 60; ++t) {
+    sim.step();
+    const auto& counts = sim.last_report().groups[2].counts;
+    EXPECT_LE(static_cast<double>(tesla.payroll_cents), budget + static_cast<double>(counts.hires))
+        << "tick " << t + 1;
+    rejected += counts.rejected_by_limits;
+  }
+  EXPECT_GT(rejected, 0) << "the budget should bind in this scenario";
+}
+
 TEST(Mechanisms, CampaignRaisesThePoachingOfTheTargetsTopPeople) {
   // Common random numbers: the same market with and without Meta's campaign.
   auto with = everything({"ticks=25"});

@@ -52,8 +52,26 @@ TEST(Measure, ReportsConsistentFigures) {
   double phases = 0.0;
   for (const double p : m.phase_ns_per_agent_tick) phases += p;
   EXPECT_LE(phases, m.ns_per_agent_tick * 1.01);  // phases are inside the tick loop
+  EXPECT_GE(phases, m.ns_per_agent_tick * 0.9);   // and make up nearly all of it
+  double serial = 0.0;
+  for (std::size_t p = 0; p < m.phase_ns_per_agent_tick.size(); ++p) {
+    EXPECT_GE(m.phase_serial_ns_per_agent_tick[p], 0.0);
+    EXPECT_LE(m.phase_serial_ns_per_agent_tick[p], m.phase_ns_per_agent_tick[p]);
+    serial += m.phase_serial_ns_per_agent_tick[p];
+  }
+  EXPECT_NEAR(m.serial_share, serial / m.ns_per_agent_tick, 1e-9);
+  EXPECT_GT(m.serial_share, 0.0);  // some of the tick (settling moves, startups) is serial
+  EXPECT_LT(m.serial_share, 1.0);
   EXPECT_GT(m.traffic.read_bytes, 20000u * 20u);
   EXPECT_GT(m.peak_rss_bytes, 0u);
+}
+
+TEST(Amdahl, BoundsEfficiencyByTheSerialShare) {
+  EXPECT_DOUBLE_EQ(perf::amdahl_efficiency(0.0, 16), 1.0);
+  EXPECT_DOUBLE_EQ(perf::amdahl_efficiency(0.3, 1), 1.0);
+  EXPECT_DOUBLE_EQ(perf::amdahl_efficiency(1.0, 16), 1.0 / 16.0);
+  // 1/15 serial on 16 threads: speedup 1 / (1/15 + (14/15)/16) = 8, efficiency 1/2.
+  EXPECT_NEAR(perf::amdahl_efficiency(1.0 / 15.0, 16), 0.5, 1e-12);
 }
 
 }  // namespace

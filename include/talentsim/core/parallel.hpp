@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,12 +22,44 @@ inline constexpr std::size_t kChunkSize = 8192;
 /// Number of chunks covering `rows` rows.
 constexpr std::size_t chunk_count(std::size_t rows) { return (rows + kChunkSize - 1) / kChunkSize; }
 
+namespace detail {
+/// Wall time the calling thread has spent in outermost parallel passes, and how deep
+/// in passes it is now (a pass started from inside a pass is not counted twice).
+inline thread_local std::int64_t parallel_ns = 0;
+inline thread_local int parallel_depth = 0;
+
+/// Times one parallel pass from the thread that starts it.
+class ParallelPass {
+ public:
+  ParallelPass() : start_(parallel_depth++ == 0 ? std::chrono::steady_clock::now()
+                                               : std::chrono::steady_clock::time_point{}) {}
+  ~ParallelPass() {
+    if (--parallel_depth == 0)
+      parallel_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start_)
+                         .count();
+  }
+  ParallelPass(const ParallelPass&) = delete;
+  ParallelPass& operator=(const ParallelPass&) = delete;
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+}  // namespace detail
+
+/// Nanoseconds the calling thread has spent waiting on parallel passes it started
+/// (for_each_chunk, for_each_index). What a piece of serial code spends outside them
+/// is the part of it no thread count can shorten (Amdahl's law); talentsim bench
+/// reports it per phase.
+inline std::int64_t parallel_nanoseconds() { return detail::parallel_ns; }
+
 /// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.
 /// fn must only write state owned by its rows or by its chunk index (or per-thread
 /// state, or integer counts updated atomically: Simulation's move ledgers and teams).
 template <class Fn>
 void for_each_chunk(std::size_t rows, Fn&& fn) {
   const std::size_t chunks = chunk_count(rows);
+  const detail::ParallelPass timed;
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, chunks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
@@ -43,6 +76,7 @@ void for_each_chunk(std::size_t rows, Fn&& fn) {
 /// (1 for a few heavy jobs; hundreds for many light ones).
 template <class Fn>
 void for_each_index(std::size_t n, std::size_t grain, Fn&& fn) {
+  const detail::ParallelPass timed;
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const tbb::blocked_range<std::size_t>& r) {

@@ -33,6 +33,7 @@ struct FirmTickCounters {
   std::int64_t published_departures = 0;
 
   FirmTickCounters& operator+=(const FirmTickCounters& o);
+  bool operator==(const FirmTickCounters&) const = default;
 };
 
 /// One tick of one reporting group (a named firm, or all startups).

@@ -103,7 +103,7 @@ class Simulation {
   [[nodiscard]] std::size_t named_firm_count() const { return named_; }
   [[nodiscard]] const FlowMatrix& flows() const { return flows_; }
   [[nodiscard]] std::span<const TeamState> teams() const { return teams_; }
-  [[nodiscard]] std::size_t pending_hire_count() const { return pending_.size(); }
+  [[nodiscard]] std::size_t pending_hire_count() const;
   /// Names of the reporting groups: named firm ids, then "startups".
   [[nodiscard]] std::vector<std::string> group_names() const;
 
@@ -111,6 +111,12 @@ class Simulation {
   [[nodiscard]] const std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)>&
   phase_nanoseconds() const {
     return phase_ns_;
+  }
+  /// The part of it spent outside parallel passes: serial code, which more threads
+  /// cannot shorten (with one thread, its share of the tick bounds the speedup).
+  [[nodiscard]] const std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)>&
+  phase_serial_nanoseconds() const {
+    return phase_serial_ns_;
   }
 
   /// Per named firm: its researchers at the start, and how many of them are still
@@ -199,13 +205,17 @@ class Simulation {
   void decide(ResearcherId id, bool clock_fired, FirmId team_offer_from,
               std::vector<Decision>& out, std::int64_t& offers_made, std::int64_t& choices_made);
   [[nodiscard]] const PendingHire* find_pending(ResearcherId id) const;
+  /// The end of the decision pass for chunk c: what becomes of its pending hires this
+  /// tick, and its hires that a firm's hiring limits must rank (reads only the chunk's
+  /// rows and decisions, and the firms).
+  void prepare_chunk_hires(std::size_t chunk);
   [[nodiscard]] bool campaign_targets(const Campaign& c, FirmId employer, float skill,
                                       ResearcherId id) const;
   /// The best k researchers by skill: of everyone, or of one firm's staff.
   [[nodiscard]] SkillCut best_by_skill(std::uint64_t k, std::optional<FirmId> staff_of) const;
 
   // Move phases (market.cpp).
-  void apply_hiring_limits(std::vector<Decision*>& hires, std::vector<PendingHire*>& due);
+  void apply_hiring_limits();
   /// Changes researcher `id`'s own row for a move (safe in parallel: nothing shared).
   MoveRecord relocate(ResearcherId id, FirmId to, float salary, bool independent, MoveKind kind);
   /// Books a move into a ledger (any thread; team sizes are booked atomically).
@@ -251,6 +261,10 @@ class Simulation {
   [[nodiscard]] std::size_t employer_row(FirmId firm) const {
     return firm < named_ ? firm : named_;
   }
+  /// Calls fn(firm) for the named firms, then the startups alive at some time this
+  /// tick, in id order: the other startup slots have nothing to count this tick.
+  template <class Fn>
+  void for_each_active_firm(Fn&& fn);
   /// Index of the named firm with this id. @throws ModelError if there is none.
   [[nodiscard]] FirmId firm_index(const std::string& id) const;
 
@@ -262,7 +276,9 @@ class Simulation {
   std::vector<FirmState> firms_;
   std::vector<TeamState> teams_;
   std::vector<Campaign> campaigns_;
-  std::vector<PendingHire> pending_;  ///< sorted by researcher id
+  /// Accepted offers not yet started, per chunk of researchers (kChunkSize ids), each
+  /// list sorted by id: a chunk's pass keeps its own list, so no pass gathers them all.
+  std::vector<std::vector<PendingHire>> pending_;
   FlowMatrix flows_;
   TickReport report_;
   std::int64_t startups_founded_tick_ = 0;
@@ -300,6 +316,7 @@ class Simulation {
 
   std::unique_ptr<Workspace> work_;
   std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)> phase_ns_{};
+  std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)> phase_serial_ns_{};
 };
 
 }  // namespace talentsim

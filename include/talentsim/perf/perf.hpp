@@ -47,12 +47,19 @@ struct Measurement {
   double agent_ticks_per_second = 0.0;
   double ns_per_agent_tick = 0.0;
   std::array<double, static_cast<std::size_t>(Phase::kCount)> phase_ns_per_agent_tick{};
+  /// The part of each phase spent outside parallel passes (serial code).
+  std::array<double, static_cast<std::size_t>(Phase::kCount)> phase_serial_ns_per_agent_tick{};
+  double serial_share = 0.0;       ///< serial time / tick-loop time
   TickTraffic traffic{};           ///< bytes a tick reads and writes once each
   double stream_seconds = 0.0;     ///< streaming those bytes once, same threads
   double roofline_ratio = 0.0;     ///< mean tick time / stream_seconds
   std::uint64_t state_hash = 0;
   std::size_t peak_rss_bytes = 0;  ///< process peak while the simulation lived
 };
+
+/// Amdahl's law: the most parallel efficiency `threads` threads can reach when a
+/// share `serial_share` of the one-thread time is serial, 1 / (s N + 1 - s).
+double amdahl_efficiency(double serial_share, int threads);
 
 /// Builds the synthetic market (not timed), runs `ticks` ticks with `threads` threads.
 Measurement measure(const Scenario& scenario, int threads);

@@ -1,0 +1,49 @@
+#include "talentsim/core/parallel.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+namespace talentsim {
+namespace {
+
+/// Spins for about `ns` nanoseconds of wall time.
+void spin(std::int64_t ns) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(ns);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
+TEST(ParallelNanoseconds, CountsEachOutermostPassOnceFromTheThreadThatStartsIt) {
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  // One thread: the outer pass runs its nested passes inline, so its wall time holds
+  // them. Counted twice, the total would be about twice the outer wall time.
+  const std::int64_t before = parallel_nanoseconds();
+  const auto start = std::chrono::steady_clock::now();
+  for_each_chunk(2 * kChunkSize, [](std::size_t, std::size_t, std::size_t) {
+    for_each_index(4, 1, [](std::size_t) { spin(2'000'000); });
+  });
+  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  const std::int64_t counted = parallel_nanoseconds() - before;
+  EXPECT_GE(counted, 16'000'000);  // 2 chunks x 4 spins of 2 ms
+  EXPECT_LE(counted, wall);
+}
+
+TEST(ParallelNanoseconds, LeavesSerialCodeOut) {
+  const std::int64_t before = parallel_nanoseconds();
+  spin(5'000'000);
+  EXPECT_EQ(parallel_nanoseconds(), before);
+  std::atomic<int> calls{0};
+  for_each_index(3, 1, [&](std::size_t) { ++calls; });
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_GT(parallel_nanoseconds(), before);
+}
+
+}  // namespace
+}  // namespace talentsim
