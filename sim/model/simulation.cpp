@@ -186,11 +186,15 @@ void Simulation::run_wellbeing() {
       g.burnout += fixed_point(burn);
       g.faith += fixed_point(fa);
 
-      if (team.recruiter != kNoFirm && team.recruiter != f) {
-        RandomStream rs(seed, static_cast<ResearcherId>(i), t, Purpose::kTeamRecruit);
-        if (rs.uniform() < p_team_offer) team_offers.emplace_back(static_cast<ResearcherId>(i), team.recruiter);
-      }
+      // Recruited by a former teammate's startup: drawn after the loop, so that the
+      // loop keeps its pointers in registers.
+      if (team.recruiter != kNoFirm && team.recruiter != f)
+        team_offers.emplace_back(static_cast<ResearcherId>(i), team.recruiter);
     }
+    std::erase_if(team_offers, [&](const std::pair<ResearcherId, FirmId>& o) {
+      RandomStream rs(seed, o.first, t, Purpose::kTeamRecruit);
+      return !(rs.uniform() < p_team_offer);
+    });
   });
   // The group sums after this pass; moves keep them up to date for the metrics.
   std::fill(group_sums_.begin(), group_sums_.end(), GroupSums{});
