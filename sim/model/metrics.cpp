@@ -174,12 +174,18 @@ void Simulation::compute_metrics(TickReport& out) {
     const float* const salary = people_.salary.data();
     const GroupedOrderStatistics::BitRange* const wanted = range.data();
     const auto named = static_cast<FirmId>(named_);
-    for_each_chunk(n, [&, employer, salary, wanted, named](std::size_t, std::size_t b, std::size_t e) {
+    for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
+      // Local copies, which the rare call below cannot change, so they stay in
+      // registers (captures are reloaded after every call).
+      const FirmId* const emp = employer;
+      const float* const sal = salary;
+      const GroupedOrderStatistics::BitRange* const want = wanted;
+      const FirmId nm = named;
       for (std::size_t i = b; i < e; ++i) {
-        const FirmId f = employer[i];
-        const std::size_t g = f < named ? f : (f == kNoFirm ? named + 1u : named);
-        const float s = salary[i];
-        if (wanted[g].contains(s)) stats.gather_wanted(g, s);
+        const FirmId f = emp[i];
+        const std::size_t g = f < nm ? f : (f == kNoFirm ? nm + 1u : nm);
+        const float s = sal[i];
+        if (want[g].contains(s)) [[unlikely]] stats.gather_wanted(g, s);
       }
     });
     const auto pairs = stats.finish();
