@@ -627,7 +627,7 @@ void Simulation::apply_hiring_limits() {
   for (std::size_t f = 0; f < named_; ++f) {
     auto& list = by_firm[f];
     if (list.empty()) continue;
-    if (std::isinf(budget[f])) {
+    if (!firms_[f].params.hiring.payroll_budget) {
       // A headcount cap alone takes the best floor(places): which ones those are does
       // not need the whole order.
       const auto take = static_cast<std::size_t>(std::clamp(places[f], 0.0, static_cast<double>(list.size())));
@@ -903,8 +903,12 @@ FirmId Simulation::found_startup(ResearcherId founder) {
   for (std::uint32_t k = 0; k < s.team_count; ++k) teams_[s.team_begin + k] = TeamState{};
   auto& alive = work_->alive_startups;
   alive.insert(std::lower_bound(alive.begin(), alive.end(), slot), slot);
-  auto& in_tick = work_->startups_in_tick;  // free until now, so not listed yet
-  in_tick.insert(std::lower_bound(in_tick.begin(), in_tick.end(), slot), slot);
+  // Free until now, so not listed yet: slots are freed only after this tick's
+  // foundings (fail_startups), so none is founded twice in a tick.
+  auto& in_tick = work_->startups_in_tick;
+  const auto at = std::lower_bound(in_tick.begin(), in_tick.end(), slot);
+  TALENTSIM_ASSERT(at == in_tick.end() || *at != slot, "a startup slot founded twice in a tick");
+  in_tick.insert(at, slot);
 
   // The founder's former team becomes the startup's first recruiting ground.
   const TeamId old_team = people_.team[founder];

@@ -113,7 +113,12 @@ void Simulation::verify_incremental_state() const {
   {
     std::vector<char> active(firms_.size(), 0);
     for (std::size_t f = 0; f < named_; ++f) active[f] = 1;
-    for (const FirmId f : work_->startups_in_tick) active[f] = 1;
+    const auto& in_tick = work_->startups_in_tick;
+    if (!std::is_sorted(in_tick.begin(), in_tick.end()) ||
+        std::adjacent_find(in_tick.begin(), in_tick.end()) != in_tick.end() ||
+        (!in_tick.empty() && in_tick.front() < named_))
+      throw ModelError("this tick's startups are not a sorted list of distinct slots" + when);
+    for (const FirmId f : in_tick) active[f] = 1;
     for (std::size_t f = 0; f < firms_.size(); ++f)
       if (active[f] == 0 && (firms_[f].alive || firms_[f].headcount != 0 ||
                              firms_[f].payroll_cents != 0 || firms_[f].top != 0 ||

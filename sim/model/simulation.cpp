@@ -74,7 +74,10 @@ void Simulation::prepare_team_week() {
   // shocks, then setting this week's.
   constexpr std::size_t kGrain = 2048;
   const auto& shocked = w.teams_shocked;
-  for_each_index(shocked.size(), kGrain, [&](std::size_t j) { w.team_week[shocked[j]].shock = 0.0F; });
+  // (A team listed twice may be cleared by two tasks: an atomic store, free on x86.)
+  for_each_index(shocked.size(), kGrain, [&](std::size_t j) {
+    std::atomic_ref<float>(w.team_week[shocked[j]].shock).store(0.0F, std::memory_order_relaxed);
+  });
   // The share that left: voluntary leavers over everyone in the team during the week
   // (those still there at its end, and the leavers). Integer counts booked in any
   // order, so it does not depend on the order moves were booked in. A team may be

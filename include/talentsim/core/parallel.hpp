@@ -50,7 +50,10 @@ class ParallelPass {
 /// Nanoseconds the calling thread has spent waiting on parallel passes it started
 /// (for_each_chunk, for_each_index). What a piece of serial code spends outside them
 /// is the part of it no thread count can shorten (Amdahl's law); talentsim bench
-/// reports it per phase.
+/// reports it per phase. Kept per thread: it is exact for code that runs outside TBB
+/// tasks (talentsim bench steps one simulation from the main thread). A thread
+/// waiting in a pass may run other tasks of its arena, so for simulations stepped
+/// inside TBB tasks (many at once) the split between them is not meaningful.
 inline std::int64_t parallel_nanoseconds() { return detail::parallel_ns; }
 
 /// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.

@@ -114,6 +114,7 @@ class Simulation {
   }
   /// The part of it spent outside parallel passes: serial code, which more threads
   /// cannot shorten (with one thread, its share of the tick bounds the speedup).
+  /// Meaningful when this simulation is stepped outside TBB tasks (parallel_nanoseconds).
   [[nodiscard]] const std::array<std::int64_t, static_cast<std::size_t>(Phase::kCount)>&
   phase_serial_nanoseconds() const {
     return phase_serial_ns_;
