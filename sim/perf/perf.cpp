@@ -102,6 +102,17 @@ double stream_seconds(std::size_t read_bytes, std::size_t write_bytes, int repea
   return best;
 }
 
+double empty_pass_seconds(std::size_t rows, int repeats) {
+  std::vector<std::uint8_t> touched(chunk_count(rows), 0);
+  double best = 1e300;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    for_each_chunk(rows, [&](std::size_t c, std::size_t, std::size_t) { touched[c] = 1; });
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
 namespace {
 std::size_t status_kb(const char* field) {
   std::ifstream in("/proc/self/status");
@@ -166,8 +177,10 @@ Measurement measure(const Scenario& scenario, int threads) {
     release_free_memory();
     reset_peak_rss();
   }
+  const double empty_pass = empty_pass_seconds(sim.researchers().size());
   const auto before = sim.phase_nanoseconds();
   const auto serial_before = sim.phase_serial_nanoseconds();
+  const std::int64_t passes_before = parallel_passes();
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -188,6 +201,9 @@ Measurement measure(const Scenario& scenario, int threads) {
     serial_ns += serial;
   }
   m.serial_share = serial_ns / (seconds * 1e9);
+  m.passes_per_tick =
+      static_cast<double>(parallel_passes() - passes_before) / static_cast<double>(scenario.ticks);
+  m.empty_pass_seconds = empty_pass;
   m.traffic = traffic;
   m.state_hash = sim.state_hash();
   m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());

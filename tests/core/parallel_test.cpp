@@ -35,6 +35,15 @@ TEST(ParallelNanoseconds, CountsEachOutermostPassOnceFromTheThreadThatStartsIt) 
   EXPECT_LE(counted, wall);
 }
 
+TEST(ParallelPasses, CountsOutermostPassesOnly) {
+  const std::int64_t before = parallel_passes();
+  for_each_chunk(3 * kChunkSize, [](std::size_t, std::size_t, std::size_t) {
+    for_each_index(2, 1, [](std::size_t) {});  // nested: not a pass of its own
+  });
+  for_each_index(5, 1, [](std::size_t) {});
+  EXPECT_EQ(parallel_passes() - before, 2);
+}
+
 TEST(ParallelNanoseconds, LeavesSerialCodeOut) {
   const std::int64_t before = parallel_nanoseconds();
   spin(5'000'000);

@@ -62,6 +62,9 @@ TEST(Measure, ReportsConsistentFigures) {
   EXPECT_NEAR(m.serial_share, serial / m.ns_per_agent_tick, 1e-9);
   EXPECT_GT(m.serial_share, 0.0);  // some of the tick (settling moves, startups) is serial
   EXPECT_LT(m.serial_share, 1.0);
+  // Wellbeing, decisions, moves (two), clocks and the medians: at least six a tick.
+  EXPECT_GE(m.passes_per_tick, 6.0);
+  EXPECT_GT(m.empty_pass_seconds, 0.0);
   EXPECT_GT(m.traffic.read_bytes, 20000u * 20u);
   EXPECT_GT(m.peak_rss_bytes, 0u);
 }

@@ -26,13 +26,15 @@ namespace detail {
 /// Wall time the calling thread has spent in outermost parallel passes, and how deep
 /// in passes it is now (a pass started from inside a pass is not counted twice).
 inline thread_local std::int64_t parallel_ns = 0;
+inline thread_local std::int64_t parallel_passes = 0;
 inline thread_local int parallel_depth = 0;
 
 /// Times one parallel pass from the thread that starts it.
 class ParallelPass {
  public:
-  ParallelPass() : start_(parallel_depth++ == 0 ? std::chrono::steady_clock::now()
-                                               : std::chrono::steady_clock::time_point{}) {}
+  ParallelPass()
+      : start_(parallel_depth++ == 0 ? (++parallel_passes, std::chrono::steady_clock::now())
+                                     : std::chrono::steady_clock::time_point{}) {}
   ~ParallelPass() {
     if (--parallel_depth == 0)
       parallel_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -55,6 +57,9 @@ class ParallelPass {
 /// waiting in a pass may run other tasks of its arena, so for simulations stepped
 /// inside TBB tasks (many at once) the split between them is not meaningful.
 inline std::int64_t parallel_nanoseconds() { return detail::parallel_ns; }
+/// How many of those passes the calling thread has started: each is a fork and a
+/// join, whose cost grows with the thread count.
+inline std::int64_t parallel_passes() { return detail::parallel_passes; }
 
 /// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.
 /// fn must only write state owned by its rows or by its chunk index (or per-thread

@@ -26,6 +26,10 @@ Scenario synthetic_market(std::int64_t researchers, int firms, std::int64_t tick
 /// total size, best of `repeats`.
 double stream_seconds(std::size_t read_bytes, std::size_t write_bytes, int repeats = 5);
 
+/// Seconds of one parallel pass that does nothing over `rows` rows with the current
+/// thread limit (the fork, the chunk dispatch and the join), best of `repeats`.
+double empty_pass_seconds(std::size_t rows, int repeats = 50);
+
 /// Resident memory of this process now and at its peak (VmRSS, VmHWM), bytes.
 std::size_t current_rss_bytes();
 std::size_t peak_rss_bytes();
@@ -50,6 +54,8 @@ struct Measurement {
   /// The part of each phase spent outside parallel passes (serial code).
   std::array<double, static_cast<std::size_t>(Phase::kCount)> phase_serial_ns_per_agent_tick{};
   double serial_share = 0.0;       ///< serial time / tick-loop time
+  double passes_per_tick = 0.0;    ///< parallel passes (fork/joins) per tick
+  double empty_pass_seconds = 0.0; ///< one pass doing nothing over the researchers
   TickTraffic traffic{};           ///< bytes a tick reads and writes once each
   double stream_seconds = 0.0;     ///< streaming those bytes once, same threads
   double roofline_ratio = 0.0;     ///< mean tick time / stream_seconds
