@@ -206,7 +206,8 @@ void Simulation::prepare_chunk_hires(std::size_t c) {
   fates.assign(list.size(), PendingFate::kWait);
   due.clear();
   limited.clear();
-  const auto candidate = [&](ResearcherId id, FirmId firm, float salary, Decision* d, PendingHire* p) {
+  const auto candidate = [&](ResearcherId id, FirmId firm, float salary, Decision* d,
+                             PendingHire* p) {
     limited.push_back({people_.skill[id], id, salary, firm, d, p});
   };
   std::size_t k = 0;
@@ -630,7 +631,8 @@ void Simulation::apply_hiring_limits() {
     if (!firms_[f].params.hiring.payroll_budget) {
       // A headcount cap alone takes the best floor(places): which ones those are does
       // not need the whole order.
-      const auto take = static_cast<std::size_t>(std::clamp(places[f], 0.0, static_cast<double>(list.size())));
+      const auto take = static_cast<std::size_t>(
+          std::clamp(places[f], 0.0, static_cast<double>(list.size())));
       const auto cut = list.begin() + static_cast<std::ptrdiff_t>(take);
       std::nth_element(list.begin(), cut, list.end(), better);
       std::for_each(cut, list.end(), refuse);
@@ -1086,8 +1088,8 @@ void Simulation::run_moves() {
       const FirmId e = people_.employer[id];
       // Founders are not laid off by their own startup; it ends by failing.
       if (e == kNoFirm || (firms_[e].is_startup && firms_[e].founder == id)) continue;
-      records.push_back(relocate(id, kNoFirm, static_cast<float>(scenario_.market.between_jobs_income),
-                                 false, MoveKind::kInvoluntary));
+      const auto income = static_cast<float>(scenario_.market.between_jobs_income);
+      records.push_back(relocate(id, kNoFirm, income, false, MoveKind::kInvoluntary));
     }
     book_moves(records);
   });

@@ -123,7 +123,8 @@ void Simulation::verify_incremental_state() const {
       if (active[f] == 0 && (firms_[f].alive || firms_[f].headcount != 0 ||
                              firms_[f].payroll_cents != 0 || firms_[f].top != 0 ||
                              firms_[f].published != 0 || firms_[f].tick != FirmTickCounters{}))
-        throw ModelError("startup slot " + std::to_string(f) + " has counts but is not active" + when);
+        throw ModelError("startup slot " + std::to_string(f) + " has counts but is not active" +
+                         when);
   }
   // Every move is settled: no ledger holds anything.
   for (const Ledger& l : work_->ledgers)

@@ -44,7 +44,8 @@ void Simulation::step() {
                                   .count();
     const auto p = static_cast<std::size_t>(phase);
     phase_ns_[p] += wall;
-    phase_serial_ns_[p] += std::max<std::int64_t>(wall - (parallel_nanoseconds() - parallel_before), 0);
+    const std::int64_t parallel = parallel_nanoseconds() - parallel_before;
+    phase_serial_ns_[p] += std::max<std::int64_t>(wall - parallel, 0);
   };
   // The tick's own bookkeeping counts with the first and last phases, so that the
   // phases add up to the whole tick.
@@ -90,7 +91,8 @@ void Simulation::prepare_team_week() {
     const std::uint32_t leavers =
         std::atomic_ref<std::uint32_t>(team.left_count).exchange(0, std::memory_order_relaxed);
     if (leavers == 0) return;  // the other entry, or the team was reset
-    w.team_week[k].shock = eta * static_cast<float>(leavers) / static_cast<float>(team.size + leavers);
+    w.team_week[k].shock =
+        eta * static_cast<float>(leavers) / static_cast<float>(team.size + leavers);
   });
   // Next week clears what was set (entries of teams without leavers are 0 already);
   // booking refills teams_left with this week's departures.

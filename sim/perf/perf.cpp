@@ -108,7 +108,8 @@ double empty_pass_seconds(std::size_t rows, int repeats) {
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
     for_each_chunk(rows, [&](std::size_t c, std::size_t, std::size_t) { touched[c] = 1; });
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    best = std::min(best, std::chrono::duration<double>(elapsed).count());
   }
   return best;
 }
