@@ -71,19 +71,13 @@ void Simulation::prepare_team_week() {
   auto& w = *work_;
   const auto t = static_cast<Tick>(tick_);
   const float eta = static_cast<float>(scenario_.wellbeing.contagion);
-  // Thousands of scattered teams a week: in parallel, first clearing last week's
-  // shocks, then setting this week's.
-  constexpr std::size_t kGrain = 2048;
-  const auto& shocked = w.teams_shocked;
-  // (A team listed twice may be cleared by two tasks: an atomic store, free on x86.)
-  for_each_index(shocked.size(), kGrain, [&](std::size_t j) {
-    std::atomic_ref<float>(w.team_week[shocked[j]].shock).store(0.0F, std::memory_order_relaxed);
-  });
   // The share that left: voluntary leavers over everyone in the team during the week
   // (those still there at its end, and the leavers). Integer counts booked in any
-  // order, so it does not depend on the order moves were booked in. A team may be
-  // listed twice (a startup slot reset and reused): the exchange gives its count to
-  // one entry only.
+  // order, so it does not depend on the order moves were booked in. Thousands of
+  // scattered teams a week, so in parallel; a team may be listed twice (a startup
+  // slot reset and reused): the exchange gives its count to one entry only. Each
+  // shock is stamped with this tick, so last week's need no clearing.
+  constexpr std::size_t kGrain = 2048;
   const auto& left = w.teams_left;
   for_each_index(left.size(), kGrain, [&](std::size_t j) {
     const TeamId k = left[j];
@@ -91,13 +85,11 @@ void Simulation::prepare_team_week() {
     const std::uint32_t leavers =
         std::atomic_ref<std::uint32_t>(team.left_count).exchange(0, std::memory_order_relaxed);
     if (leavers == 0) return;  // the other entry, or the team was reset
-    w.team_week[k].shock =
-        eta * static_cast<float>(leavers) / static_cast<float>(team.size + leavers);
+    TeamWeek& week = w.team_week[k];
+    week.shock = eta * static_cast<float>(leavers) / static_cast<float>(team.size + leavers);
+    week.week = t;
   });
-  // Next week clears what was set (entries of teams without leavers are 0 already);
-  // booking refills teams_left with this week's departures.
-  w.teams_shocked.swap(w.teams_left);
-  w.teams_left.clear();
+  w.teams_left.clear();  // booking refills it with this week's departures
 
   std::sort(w.recruiting_teams.begin(), w.recruiting_teams.end());
   w.recruiting_teams.erase(std::unique(w.recruiting_teams.begin(), w.recruiting_teams.end()),
@@ -170,6 +162,7 @@ void Simulation::run_wellbeing() {
     const float* const wk = work_of;
     const float* const bs = base_of;
     const float kdt = kappa_dt, rdt = rho_dt, ddt = drift_dt;
+    const auto week = static_cast<Tick>(t);
     const std::size_t n_places = places;
     for (std::size_t i = b; i < e; ++i) {
       const FirmId f = emp[i];
@@ -184,7 +177,7 @@ void Simulation::run_wellbeing() {
       const TeamWeek team = tw[tm[i]];
       float fa = fa_col[i];
       fa += ddt * (bs[f] - fa);
-      fa -= team.shock;  // 0 for a team nobody left last week: fa is unchanged
+      fa -= team.week == week ? team.shock : 0.0F;  // nobody left last week: unchanged
       fa = std::clamp(fa, 0.0F, 1.0F);
       fa_col[i] = fa;
       GroupSums& g = sums[(f < named ? f : named) * kLanes + (i & (kLanes - 1))];

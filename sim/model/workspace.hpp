@@ -109,13 +109,12 @@ struct Simulation::Workspace {
   tbb::enumerable_thread_specific<std::vector<GroupSums>> wellbeing_sums;
 
   // Per team, set only for the few teams that had departures or recruit (see
-  // prepare_team_week); the lists say which entries to clear next week.
+  // prepare_team_week); a shock counts only in the week it is stamped with.
   std::vector<TeamWeek> team_week;
   /// Teams with voluntary departures this tick. Between ticks it lists every team with
   /// left_count > 0 (checked builds verify it; it may also hold repeats or teams reset
   /// since, which prepare_team_week skips), so a restored state can rebuild it.
   std::vector<TeamId> teams_left;
-  std::vector<TeamId> teams_shocked;    ///< entries of team_week with a shock set
   std::vector<TeamId> recruiting_teams; ///< teams a startup recruits from (pruned weekly)
 
   std::vector<OfferLogs> offer_logs;  ///< per named firm, filled by run_decisions

@@ -140,8 +140,9 @@ struct TeamState {
 /// What a researcher's team means for the wellbeing pass this week, packed so the pass
 /// reads 8 bytes per researcher's team instead of the whole TeamState.
 struct TeamWeek {
-  float shock = 0.0F;          ///< eta x share of the team that left last week (0: none)
+  float shock = 0.0F;          ///< eta x share of the team that left the week before `week`
   FirmId recruiter = kNoFirm;  ///< a live startup founded from this team, still recruiting
+  Tick week = 0;               ///< the tick the shock is for; at any other tick it is spent
 };
 
 /// A firm at run time: its current policy (events change it) and exact counts
