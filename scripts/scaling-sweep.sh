@@ -21,12 +21,12 @@ for name in ("sweep_1m", "sweep_10m"):
     j = json.load(open(f"{out}/{name}.json"))
     print(f"{name}: {j['researchers']:,} researchers, peak {j['peak_bytes_per_researcher']:.1f} B/researcher, hashes identical: {j['state_hash_identical']}")
     phases = list(j["runs"][0]["phase_ns_per_agent_tick"])
-    print("  threads  agent-ticks/s  speedup  efficiency  roofline  serial  fork/join  ns/agent-tick: " + " ".join(p[:5] for p in phases))
+    print("  threads  agent-ticks/s  speedup  efficiency  roofline  serial  fork/join  busy  ns/agent-tick: " + " ".join(p[:5] for p in phases))
     for r in j["runs"]:
         per = " ".join(f"{r['phase_ns_per_agent_tick'][p]:5.2f}" for p in phases)
         tick = r["seconds"] / j["ticks"]
         joins = r["passes_per_tick"] * r["empty_pass_seconds"] / tick
-        print(f"  {r['threads']:7d}  {r['agent_ticks_per_second']:13.3e}  {r['speedup']:7.2f}  {r['parallel_efficiency']:10.2f}  {r['roofline_ratio']:8.2f}  {100 * r['serial_share']:5.1f}%  {100 * joins:8.1f}%  {per}")
+        print(f"  {r['threads']:7d}  {r['agent_ticks_per_second']:13.3e}  {r['speedup']:7.2f}  {r['parallel_efficiency']:10.2f}  {r['roofline_ratio']:8.2f}  {100 * r['serial_share']:5.1f}%  {100 * joins:8.1f}%  {100 * r['pass_utilisation']:4.0f}%  {per}")
     print(f"  Amdahl's bound from the 1-thread serial share: {j['amdahl_efficiency_bound']}")
 b = json.load(open(f"{out}/phases_1m.json"))
 for x in b["benchmarks"]:

@@ -98,6 +98,7 @@ int bench(const BenchOptions& o) {
                     {"serial_share", r.serial_share},
                     {"passes_per_tick", r.passes_per_tick},
                     {"empty_pass_seconds", r.empty_pass_seconds},
+                    {"pass_utilisation", r.pass_utilisation},
                     {"tick_read_bytes", r.traffic.read_bytes},
                     {"tick_write_bytes", r.traffic.write_bytes},
                     {"stream_seconds", r.stream_seconds},
@@ -160,13 +161,14 @@ int bench(const BenchOptions& o) {
                 << perf::amdahl_efficiency(first.serial_share, bound_threads[k]) << " on "
                 << bound_threads[k] << " threads";
   }
-  std::cout << "\nparallel passes: " << std::setprecision(1) << last.passes_per_tick
-            << " per tick; one that does nothing takes " << std::setprecision(1)
-            << last.empty_pass_seconds * 1e6 << " us at " << last.threads << " thread"
-            << (last.threads == 1 ? "" : "s") << ", so fork/join costs about "
+  std::cout << "\nparallel passes (" << last.threads << " thread" << (last.threads == 1 ? "" : "s")
+            << "): " << std::setprecision(1) << last.passes_per_tick
+            << " per tick, keeping the threads busy " << 100.0 * last.pass_utilisation
+            << "% of their time; an empty one takes " << last.empty_pass_seconds * 1e6 << " us ("
+            << std::setprecision(2)
             << 100.0 * last.passes_per_tick * last.empty_pass_seconds /
                    (last.seconds / static_cast<double>(o.ticks))
-            << "% of the tick";
+            << "% of the tick)";
   std::cout << "\nmemory: peak " << std::setprecision(1) << static_cast<double>(peak) / 1e6
             << " MB = " << static_cast<double>(peak) / n << " bytes per researcher (state "
             << ResearcherColumns::kBytesPerResearcher << ")\n";

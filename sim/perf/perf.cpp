@@ -182,9 +182,13 @@ Measurement measure(const Scenario& scenario, int threads) {
   const auto before = sim.phase_nanoseconds();
   const auto serial_before = sim.phase_serial_nanoseconds();
   const std::int64_t passes_before = parallel_passes();
+  const std::int64_t busy_before = parallel_busy_nanoseconds();
+  const std::int64_t capacity_before = parallel_capacity_nanoseconds();
+  measure_utilisation(true);  // two clock reads a task: about 0.2% of a tick
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  measure_utilisation(false);
   Measurement m;
   m.threads = threads;
   m.seconds = seconds;
@@ -205,6 +209,9 @@ Measurement measure(const Scenario& scenario, int threads) {
   m.passes_per_tick =
       static_cast<double>(parallel_passes() - passes_before) / static_cast<double>(scenario.ticks);
   m.empty_pass_seconds = empty_pass;
+  const auto capacity = static_cast<double>(parallel_capacity_nanoseconds() - capacity_before);
+  m.pass_utilisation =
+      capacity > 0.0 ? static_cast<double>(parallel_busy_nanoseconds() - busy_before) / capacity : 0.0;
   m.traffic = traffic;
   m.state_hash = sim.state_hash();
   m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());

@@ -44,6 +44,34 @@ TEST(ParallelPasses, CountsOutermostPassesOnly) {
   EXPECT_EQ(parallel_passes() - before, 2);
 }
 
+TEST(PassUtilisation, IsFullOnOneThreadAndShowsAnUnevenPass) {
+  measure_utilisation(true);
+  const auto share = [](auto&& pass) {
+    const std::int64_t busy = parallel_busy_nanoseconds();
+    const std::int64_t capacity = parallel_capacity_nanoseconds();
+    pass();
+    return static_cast<double>(parallel_busy_nanoseconds() - busy) /
+           static_cast<double>(parallel_capacity_nanoseconds() - capacity);
+  };
+  {
+    // One thread: its tasks work the whole pass but for the fork and join.
+    tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+    const double full = share([] { for_each_index(4, 1, [](std::size_t) { spin(3'000'000); }); });
+    EXPECT_GT(full, 0.9);
+    EXPECT_LE(full, 1.0);
+  }
+  {
+    // Two threads, one task of work: at most half their time is busy, whether or not
+    // the second thread ever runs.
+    tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
+    const double uneven = share([] {
+      for_each_index(2, 1, [](std::size_t i) { spin(i == 0 ? 10'000'000 : 0); });
+    });
+    EXPECT_LE(uneven, 0.6);
+  }
+  measure_utilisation(false);
+}
+
 TEST(ParallelNanoseconds, LeavesSerialCodeOut) {
   const std::int64_t before = parallel_nanoseconds();
   spin(5'000'000);

@@ -65,6 +65,8 @@ TEST(Measure, ReportsConsistentFigures) {
   // Wellbeing, decisions, moves (two), clocks and the medians: at least six a tick.
   EXPECT_GE(m.passes_per_tick, 6.0);
   EXPECT_GT(m.empty_pass_seconds, 0.0);
+  EXPECT_GT(m.pass_utilisation, 0.5);  // one thread: busy but for forks and joins
+  EXPECT_LE(m.pass_utilisation, 1.0);
   EXPECT_GT(m.traffic.read_bytes, 20000u * 20u);
   EXPECT_GT(m.peak_rss_bytes, 0u);
 }

@@ -7,9 +7,13 @@
 #pragma once
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -28,24 +32,66 @@ namespace detail {
 inline thread_local std::int64_t parallel_ns = 0;
 inline thread_local std::int64_t parallel_passes = 0;
 inline thread_local int parallel_depth = 0;
+/// Utilisation accounting (off unless asked for: it reads the clock around every task).
+inline std::atomic<bool> utilisation_on{false};
+inline thread_local std::int64_t parallel_busy_ns = 0;
+inline thread_local std::int64_t parallel_capacity_ns = 0;
 
-/// Times one parallel pass from the thread that starts it.
+/// Times one parallel pass from the thread that starts it, and, when utilisation is
+/// measured, the time its tasks work.
 class ParallelPass {
  public:
   ParallelPass()
-      : start_(parallel_depth++ == 0 ? (++parallel_passes, std::chrono::steady_clock::now())
-                                     : std::chrono::steady_clock::time_point{}) {}
+      : outermost_(parallel_depth++ == 0),
+        measured_(outermost_ && utilisation_on.load(std::memory_order_relaxed)) {
+    if (outermost_) {
+      ++parallel_passes;
+      start_ = std::chrono::steady_clock::now();
+    }
+  }
   ~ParallelPass() {
-    if (--parallel_depth == 0)
-      parallel_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::steady_clock::now() - start_)
-                         .count();
+    --parallel_depth;
+    if (!outermost_) return;
+    const std::int64_t wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - start_)
+                                  .count();
+    parallel_ns += wall;
+    if (measured_) {
+      parallel_busy_ns += busy_.load(std::memory_order_relaxed);
+      parallel_capacity_ns += wall * static_cast<std::int64_t>(threads());
+    }
   }
   ParallelPass(const ParallelPass&) = delete;
   ParallelPass& operator=(const ParallelPass&) = delete;
 
+  /// Runs task() and, when measured, adds its time to the pass's busy time.
+  template <class Task>
+  void run(Task&& task) const {
+    if (!measured_) {
+      task();
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    task();
+    busy_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count(),
+                    std::memory_order_relaxed);
+  }
+
+  /// Threads a pass can use now: the arena's, under any global_control limit.
+  static std::size_t threads() {
+    const auto arena = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+    const std::size_t limit =
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+    return std::max<std::size_t>(1, std::min(arena, limit));
+  }
+
  private:
-  std::chrono::steady_clock::time_point start_;
+  bool outermost_;
+  bool measured_;
+  std::chrono::steady_clock::time_point start_{};
+  mutable std::atomic<std::int64_t> busy_{0};
 };
 }  // namespace detail
 
@@ -61,6 +107,18 @@ inline std::int64_t parallel_nanoseconds() { return detail::parallel_ns; }
 /// join, whose cost grows with the thread count.
 inline std::int64_t parallel_passes() { return detail::parallel_passes; }
 
+/// Turns on (or off) utilisation accounting for passes started from now on: each
+/// task's time is added up, so that busy / capacity says how much of the threads'
+/// time the passes kept them working (the rest is the fork, the join and the tail of
+/// a pass, when some threads have no chunk left). It costs two clock reads a task.
+inline void measure_utilisation(bool on) {
+  detail::utilisation_on.store(on, std::memory_order_relaxed);
+}
+/// Per calling thread, over its measured outermost passes: the time their tasks
+/// worked, and the passes' wall time times the threads they could use.
+inline std::int64_t parallel_busy_nanoseconds() { return detail::parallel_busy_ns; }
+inline std::int64_t parallel_capacity_nanoseconds() { return detail::parallel_capacity_ns; }
+
 /// Runs fn(chunk, begin, end) for every chunk of [0, rows), in parallel.
 /// fn must only write state owned by its rows or by its chunk index (or per-thread
 /// state, or integer counts updated atomically: Simulation's move ledgers and teams).
@@ -71,11 +129,13 @@ void for_each_chunk(std::size_t rows, Fn&& fn) {
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, chunks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t c = r.begin(); c != r.end(); ++c) {
-          const std::size_t begin = c * kChunkSize;
-          const std::size_t end = begin + kChunkSize < rows ? begin + kChunkSize : rows;
-          fn(c, begin, end);
-        }
+        timed.run([&] {
+          for (std::size_t c = r.begin(); c != r.end(); ++c) {
+            const std::size_t begin = c * kChunkSize;
+            const std::size_t end = begin + kChunkSize < rows ? begin + kChunkSize : rows;
+            fn(c, begin, end);
+          }
+        });
       },
       tbb::simple_partitioner());
 }
@@ -88,7 +148,9 @@ void for_each_index(std::size_t n, std::size_t grain, Fn&& fn) {
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
+        timed.run([&] {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
+        });
       },
       tbb::simple_partitioner());
 }

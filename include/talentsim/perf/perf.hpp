@@ -56,6 +56,9 @@ struct Measurement {
   double serial_share = 0.0;       ///< serial time / tick-loop time
   double passes_per_tick = 0.0;    ///< parallel passes (fork/joins) per tick
   double empty_pass_seconds = 0.0; ///< one pass doing nothing over the researchers
+  /// Of the time the parallel passes could use all threads, the share their tasks
+  /// worked (measure_utilisation); the rest is fork/join and the passes' tails.
+  double pass_utilisation = 0.0;
   TickTraffic traffic{};           ///< bytes a tick reads and writes once each
   double stream_seconds = 0.0;     ///< streaming those bytes once, same threads
   double roofline_ratio = 0.0;     ///< mean tick time / stream_seconds
