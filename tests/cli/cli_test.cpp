@@ -1246,18 +1246,28 @@ TEST_F(CliValidate, ResolvedScenarioOfARunIsValid) {
 // 9. SIGINT
 // ---------------------------------------------------------------------------
 
-using CliInterrupt = CliTest;
+class CliInterrupt : public CliTest {
+ protected:
+  /// A run into folder D long enough (200,000 researchers for 5,000 weeks) never to
+  /// finish before the signal.
+  std::unique_ptr<Process> start_long_run() {
+    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
+                  "D", "--quiet"});
+  }
+  /// Waits until the run has created D, then lets it get into the simulation loop,
+  /// writing temporaries.
+  void wait_until_running(Process& child) {
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (!fs::exists(at("D")) && !child.exited() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(2ms);
+    ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
+    std::this_thread::sleep_for(200ms);
+  }
+};
 
 TEST_F(CliInterrupt, SigintExits130AndLeavesNoFileInTheOutputFolder) {
-  // Long enough (200,000 researchers for 5,000 weeks) never to finish before the signal.
-  auto child = start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
-                      "D", "--quiet"});
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!fs::exists(at("D")) && !child->exited() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(2ms);
-  ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
-  // Let it get into the simulation loop, writing temporaries.
-  std::this_thread::sleep_for(200ms);
+  auto child = start_long_run();
+  ASSERT_NO_FATAL_FAILURE(wait_until_running(*child));
   ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
   const Result r = child->wait(60s);
   EXPECT_EQ(r.exit_code, 130) << r;
@@ -1268,13 +1278,8 @@ TEST_F(CliInterrupt, SigintExits130AndLeavesNoFileInTheOutputFolder) {
 }
 
 TEST_F(CliInterrupt, SigtermExits143AndLeavesNothing) {
-  auto child = start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
-                      "D", "--quiet"});
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!fs::exists(at("D")) && !child->exited() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(2ms);
-  ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
-  std::this_thread::sleep_for(200ms);
+  auto child = start_long_run();
+  ASSERT_NO_FATAL_FAILURE(wait_until_running(*child));
   ASSERT_EQ(::kill(child->pid(), SIGTERM), 0);
   const Result r = child->wait(60s);
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
@@ -1284,8 +1289,7 @@ TEST_F(CliInterrupt, SigtermExits143AndLeavesNothing) {
 TEST_F(CliInterrupt, AnInterruptedRunKeepsAFolderThatExistedBefore) {
   fs::create_directories(at("D"));
   write("D/notes.txt", "mine\n");
-  auto child = start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
-                      "D", "--quiet"});
+  auto child = start_long_run();
   std::this_thread::sleep_for(1500ms);
   ASSERT_EQ(::kill(child->pid(), SIGINT), 0);
   const Result r = child->wait(60s);
