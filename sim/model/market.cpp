@@ -210,14 +210,15 @@ void Simulation::prepare_chunk_hires(std::size_t c) {
                              PendingHire* p) {
     limited.push_back({people_.skill[id], id, salary, firm, d, p});
   };
+  // A move to a named firm with limits is a candidate.
+  const auto consider = [&](Decision& d) {
+    if (d.action == Decision::Action::kMove && d.firm < named_ && limits[d.firm])
+      candidate(d.id, d.firm, d.salary, &d, nullptr);
+  };
   std::size_t k = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
     PendingHire& p = list[i];
-    for (; k < decisions.size() && decisions[k].id < p.id; ++k) {
-      Decision& d = decisions[k];
-      if (d.action == Decision::Action::kMove && d.firm < named_ && limits[d.firm])
-        candidate(d.id, d.firm, d.salary, &d, nullptr);
-    }
+    for (; k < decisions.size() && decisions[k].id < p.id; ++k) consider(decisions[k]);
     if (k < decisions.size() && decisions[k].id == p.id && decisions[k].drop_pending) {
       fates[i] = PendingFate::kReneged;
     } else if (p.due == t) {
@@ -229,11 +230,7 @@ void Simulation::prepare_chunk_hires(std::size_t c) {
       }
     }
   }
-  for (; k < decisions.size(); ++k) {
-    Decision& d = decisions[k];
-    if (d.action == Decision::Action::kMove && d.firm < named_ && limits[d.firm])
-      candidate(d.id, d.firm, d.salary, &d, nullptr);
-  }
+  for (; k < decisions.size(); ++k) consider(decisions[k]);
 }
 
 // ---------------------------------------------------------------------------
