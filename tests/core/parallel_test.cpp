@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -56,7 +57,13 @@ TEST(PassUtilisation, IsFullOnOneThreadAndShowsAnUnevenPass) {
   {
     // One thread: its tasks work the whole pass but for the fork and join.
     tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
-    const double full = share([] { for_each_index(4, 1, [](std::size_t) { spin(3'000'000); }); });
+    // The best of five passes: on a loaded machine the thread may be descheduled
+    // between tasks (time that counts as idle), but not in all five.
+    double full = 0.0;
+    for (int attempt = 0; attempt < 5; ++attempt)
+      full = std::max(full, share([] {
+               for_each_index(4, 1, [](std::size_t) { spin(3'000'000); });
+             }));
     EXPECT_GT(full, 0.9);
     EXPECT_LE(full, 1.0);
   }

@@ -1,0 +1,182 @@
+// Golden outputs: the final state hash and the SHA-256 of every file a run writes,
+// pinned for the default scenario (two seeds, 104 weeks) and for the bench market
+// (100,000 researchers; 1M is too slow for a unit test), each at 1 and 4 threads.
+//
+// A change that alters any of them on purpose updates the table below in the same
+// commit and says why in its message. To print the current values in the table's
+// format: TALENTSIM_PRINT_GOLDEN=1 build/ci/tests/cli_tests --gtest_filter='Golden*'
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "talentsim/perf/perf.hpp"
+#include "talentsim/scenario/scenario.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kBinary = TALENTSIM_BINARY;
+const fs::path kSourceDir = TALENTSIM_SOURCE_DIR;
+
+struct Golden {
+  const char* name;
+  std::uint64_t state_hash;
+  std::map<std::string, std::string> sha256;  ///< file -> hex digest
+};
+
+// clang-format off
+const std::vector<Golden> kGolden = {
+  {"meta_2024-seed1", 0xa1ea1d7233cb4876ULL, {
+    {"agents.csv", "a312983ae9a0691cd34b3d5245dc140f2e95e91c12733c70ff3adf6a21ac09d0"},
+    {"flows.csv", "80e57832da892e0ba0f04554fcee3eaa6030fba8e0571d3d0a9af6c4f7f24594"},
+    {"market.csv", "4310396a014009a9aa9fd9ae6bd812e7989c5a882ff18c9ff595886da069e57e"},
+    {"scenario.yaml", "55137ffac5f8a14f3e5d8df64aa115933d3f412e0593d0d23a553e5a59343bfb"},
+    {"summary.json", "8c72404fb38bb3cb9933c3b5d8c09d13f4f804667478c1f1f9b7288b79f1dcf4"},
+    {"timeseries.csv", "6acaf3132302f2edec81544a9a00086132ff81b091fc2d20371884f2e7e39d33"},
+  }},
+  {"meta_2024-seed2", 0x9e7f963fc3dfaff6ULL, {
+    {"agents.csv", "395a2b633c4f81871cf33489aa30217d062373ffdc6c9c3cc68fefaffe066fc8"},
+    {"flows.csv", "78d4ab2970866e3965377231701b4c7ae214e0c222b715562305dc0e4ee4835a"},
+    {"market.csv", "d69c2b9d1a7c223ce59a3842ad09615c2959522ea7425254b286a99eea9ba834"},
+    {"scenario.yaml", "12cd5189849ab86fb3a9042e5cce9efac1a5567ec1a2b8460a2db40e69caebc5"},
+    {"summary.json", "3e62e4eb3660370b868eb442850ba3ee10ce5ffd1109f77de3f8093ed795358a"},
+    {"timeseries.csv", "db9adc4a4120a78607f8ec0e43301c472e031e333bb685d45b2664bf86e09bed"},
+  }},
+  {"bench-100k", 0x3dad1d1c78633dddULL, {
+    {"agents.csv", "6b98386ccc1417002aca5dbce2cfeffb1a112e29c24eb76545940305de8a7489"},
+    {"flows.csv", "9ffab922919a99cfa6e4c0f8eee4d1bbb6920345504f3f5e5de96453b823c2ac"},
+    {"market.csv", "9fc807503d864e5280ce34c4721d5ef9479a06e9b5168186d0aaaad11f9b95b2"},
+    {"scenario.yaml", "433cac3d34b6117e7cfc61e130f7e94ddef89f26c9f15c01b3de00e144f31a1f"},
+    {"summary.json", "74c65e5ae1251b0a4178c825d676f96feac4fd1b412ad546b7dd24b352d3f728"},
+    {"timeseries.csv", "7eaf93158d560df7cd5b7a60b451d0dc213972fee3b62fe4998fe40772502b57"},
+  }},
+};
+// clang-format on
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Runs a shell command; returns its stdout. Fails the test on a non-zero exit.
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run: " << command;
+    return out;
+  }
+  std::array<char, 4096> buf{};
+  std::size_t got = 0;
+  while ((got = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), got);
+  const int status = pclose(pipe);
+  EXPECT_EQ(status, 0) << command << "\n" << out;
+  return out;
+}
+
+std::string sha256_of(const fs::path& file) {
+  const std::string out = run_command("sha256sum " + shell_quote(file.string()));
+  return out.substr(0, out.find(' '));
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Result {
+  std::uint64_t state_hash = 0;
+  std::map<std::string, std::string> sha256;
+};
+
+/// Runs `talentsim run SCENARIO --threads N --agents` into a fresh folder and hashes
+/// every file it left; summary.json without its machine-dependent `run` block.
+Result run_and_hash(const fs::path& scenario, const std::string& extra, int threads,
+                    const fs::path& out) {
+  fs::remove_all(out);
+  run_command(shell_quote(kBinary) + " run " + shell_quote(scenario.string()) + " " + extra +
+              " --agents --quiet --threads " + std::to_string(threads) + " --out " +
+              shell_quote(out.string()) + " 2>&1");
+  Result r;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "summary.json") {
+      json summary = json::parse(read_file(entry.path()));
+      r.state_hash = std::stoull(summary.at("state_hash").get<std::string>(), nullptr, 16);
+      summary.erase("run");
+      const fs::path stripped = out.parent_path() / (out.filename().string() + "-summary.json");
+      std::ofstream(stripped, std::ios::binary) << summary.dump(1);
+      r.sha256[name] = sha256_of(stripped);
+    } else {
+      r.sha256[name] = sha256_of(entry.path());
+    }
+  }
+  return r;
+}
+
+class GoldenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("talentsim-golden-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  /// Runs the case at 1 and 4 threads: both must equal the pinned values.
+  void check(const std::string& name, const fs::path& scenario, const std::string& extra) {
+    const Golden* golden = nullptr;
+    for (const Golden& g : kGolden)
+      if (name == g.name) golden = &g;
+    ASSERT_NE(golden, nullptr);
+    for (const int threads : {1, 4}) {
+      const Result r = run_and_hash(scenario, extra, threads, dir_ / ("t" + std::to_string(threads)));
+      if (std::getenv("TALENTSIM_PRINT_GOLDEN") != nullptr) {
+        std::ostringstream s;
+        s << "  {\"" << name << "\", 0x" << std::hex << r.state_hash << std::dec << "ULL, {\n";
+        for (const auto& [file, digest] : r.sha256)
+          s << "    {\"" << file << "\", \"" << digest << "\"},\n";
+        s << "  }},\n";
+        std::cout << "threads " << threads << ":\n" << s.str();
+      }
+      EXPECT_EQ(r.state_hash, golden->state_hash)
+          << name << " at " << threads << " threads: state hash 0x" << std::hex << r.state_hash;
+      EXPECT_EQ(r.sha256, golden->sha256) << name << " at " << threads << " threads";
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(GoldenTest, DefaultScenarioSeed1) {
+  check("meta_2024-seed1", kSourceDir / "scenarios/meta_2024.yaml", "--seed 1 --ticks 104");
+}
+
+TEST_F(GoldenTest, DefaultScenarioSeed2) {
+  check("meta_2024-seed2", kSourceDir / "scenarios/meta_2024.yaml", "--seed 2 --ticks 104");
+}
+
+TEST_F(GoldenTest, BenchMarket100k) {
+  const fs::path scenario = dir_ / "bench.yaml";
+  std::ofstream(scenario) << talentsim::to_yaml(talentsim::perf::synthetic_market(100000, 12, 52));
+  check("bench-100k", scenario, "");
+}
+
+}  // namespace
