@@ -6,6 +6,7 @@
 #include <tbb/global_control.h>
 
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -38,26 +39,26 @@ void report(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 
-/// Runs whole ticks but times only one phase: `phase` is its place in the tick
-/// (0 wellbeing, 1 events, 2 decisions, 3 moves); the others run untimed around it.
-template <class Fn>
-void time_phase(benchmark::State& state, Fn&& phase_under_test, int phase) {
+/// Runs whole ticks of the schedule but times only the phase named `name`; the others
+/// run untimed around it, in the schedule's order.
+void time_phase(benchmark::State& state, const std::string& name) {
   Market m(state);
   Simulation& s = *m.sim;
+  std::size_t timed = s.phase_count();
+  for (std::size_t k = 0; k < s.phase_count(); ++k)
+    if (name == s.phase_spec(k).name) timed = k;
+  if (timed == s.phase_count()) {
+    state.SkipWithError(("no phase named " + name).c_str());
+    return;
+  }
   for (auto _ : state) {
     state.PauseTiming();
     s.begin_tick();
-    if (phase > 0) s.run_wellbeing();
-    if (phase > 1) s.run_events();
-    if (phase > 2) s.run_decisions();
+    for (std::size_t k = 0; k < timed; ++k) s.run_phase(k);
     state.ResumeTiming();
-    phase_under_test(s);
+    s.run_phase(timed);
     state.PauseTiming();
-    if (phase < 1) s.run_events();
-    if (phase < 2) s.run_decisions();
-    if (phase < 3) s.run_moves();
-    s.run_reactions();
-    s.run_metrics();
+    for (std::size_t k = timed + 1; k < s.phase_count(); ++k) s.run_phase(k);
     s.end_tick();
     state.ResumeTiming();
   }
@@ -71,27 +72,20 @@ void BM_Tick(benchmark::State& state) {
 }
 
 // Phase 1: burnout, faith, contagion -- a streaming pass over everyone.
-void BM_Wellbeing(benchmark::State& state) {
-  time_phase(state, [](Simulation& s) { s.run_wellbeing(); }, 0);
-}
+void BM_Wellbeing(benchmark::State& state) { time_phase(state, "wellbeing"); }
 
 // Phases 3-5: offers, choice and counter-offers of the ~2% whose clock fires.
-void BM_Decisions(benchmark::State& state) {
-  time_phase(state, [](Simulation& s) { s.run_decisions(); }, 2);
-}
+void BM_Decisions(benchmark::State& state) { time_phase(state, "decisions"); }
 
-// Phases 6-9: hiring limits, moves, startups, separations. Rows change and moves are
-// booked in parallel; hiring limits, startups and settling the ledgers are serial.
-void BM_Moves(benchmark::State& state) {
-  time_phase(state, [](Simulation& s) { s.run_moves(); }, 3);
-}
+// Phase 7: moves. Rows change and moves are booked in parallel; settling the ledgers
+// is serial.
+void BM_Moves(benchmark::State& state) { time_phase(state, "moves"); }
+
+// Phase 9: separations, listed, relocated and booked per chunk.
+void BM_Separations(benchmark::State& state) { time_phase(state, "separations"); }
 
 // Phase 11: metrics from the incremental state, plus the median's gather pass.
-void BM_Metrics(benchmark::State& state) {
-  Market m(state);
-  for (auto _ : state) m.sim->run_metrics();
-  report(state);
-}
+void BM_Metrics(benchmark::State& state) { time_phase(state, "metrics"); }
 
 // The random-utility kernel alone: 4 options per decision, tau > 0.
 void BM_Choice(benchmark::State& state) {
@@ -129,6 +123,7 @@ BENCHMARK(BM_Tick)->Apply(Args);
 BENCHMARK(BM_Wellbeing)->Apply(Args);
 BENCHMARK(BM_Decisions)->Apply(Args);
 BENCHMARK(BM_Moves)->Apply(Args);
+BENCHMARK(BM_Separations)->Apply(Args);
 BENCHMARK(BM_Metrics)->Apply(Args);
 BENCHMARK(BM_Choice)->Apply(Args);
 

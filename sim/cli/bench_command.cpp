@@ -75,16 +75,16 @@ int bench(const BenchOptions& o) {
   j["ticks"] = o.ticks;
   const int hardware_threads = tbb::info::default_concurrency();
   j["hardware_threads"] = hardware_threads;
-  j["state_bytes_per_researcher"] = ResearcherColumns::kBytesPerResearcher;
+  j["state_bytes_per_researcher"] = kColumnBytesPerResearcher;
   j["peak_rss_bytes"] = peak;
   j["peak_bytes_per_researcher"] = static_cast<double>(peak) / n;
   j["model_bytes_per_researcher"] = static_cast<double>(peak - std::min(peak, baseline_rss)) / n;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& r : runs) {
     nlohmann::ordered_json phases, serial_phases;
-    for (std::size_t p = 0; p < kPhaseNames.size(); ++p) {
-      phases[kPhaseNames[p]] = r.phase_ns_per_agent_tick[p];
-      serial_phases[kPhaseNames[p]] = r.phase_serial_ns_per_agent_tick[p];
+    for (std::size_t p = 0; p < r.phase_names.size(); ++p) {
+      phases[r.phase_names[p]] = r.phase_ns_per_agent_tick[p];
+      serial_phases[r.phase_names[p]] = r.phase_serial_ns_per_agent_tick[p];
     }
     // Speedup and efficiency need a measured 1-thread run to compare with.
     const bool baseline = first.threads == 1;
@@ -144,14 +144,14 @@ int bench(const BenchOptions& o) {
   }
   const perf::Measurement& last = runs.back();
   std::cout << "\nper phase, ns per agent-tick (" << last.threads << " threads):";
-  for (std::size_t p = 0; p < kPhaseNames.size(); ++p)
-    std::cout << " " << kPhaseNames[p] << " " << std::setprecision(2)
+  for (std::size_t p = 0; p < last.phase_names.size(); ++p)
+    std::cout << " " << last.phase_names[p] << " " << std::setprecision(2)
               << last.phase_ns_per_agent_tick[p];
   std::cout << "\nserial code, outside parallel passes (" << first.threads << " thread"
             << (first.threads == 1 ? "" : "s") << "): " << std::setprecision(1)
             << 100.0 * first.serial_share << "% of the tick:";
-  for (std::size_t p = 0; p < kPhaseNames.size(); ++p)
-    std::cout << " " << kPhaseNames[p] << " " << std::setprecision(2)
+  for (std::size_t p = 0; p < first.phase_names.size(); ++p)
+    std::cout << " " << first.phase_names[p] << " " << std::setprecision(2)
               << first.phase_serial_ns_per_agent_tick[p];
   std::cout << " ns per agent-tick";
   if (have_one_thread) {
@@ -171,7 +171,7 @@ int bench(const BenchOptions& o) {
             << "% of the tick)";
   std::cout << "\nmemory: peak " << std::setprecision(1) << static_cast<double>(peak) / 1e6
             << " MB = " << static_cast<double>(peak) / n << " bytes per researcher (state "
-            << ResearcherColumns::kBytesPerResearcher << ")\n";
+            << kColumnBytesPerResearcher << ")\n";
   std::cout << "roofline: a tick reads " << static_cast<double>(last.traffic.read_bytes) / 1e6
             << " MB and writes " << static_cast<double>(last.traffic.write_bytes) / 1e6
             << " MB of state; mean tick " << std::setprecision(2) << last.seconds / static_cast<double>(o.ticks) * 1e3

@@ -147,11 +147,15 @@ void release_free_memory() {
 
 TickTraffic tick_traffic(const Simulation& sim) {
   const std::size_t n = sim.researchers().size();
-  // Read: employer, flags, team, burnout, faith, salary, next_event; the compact
-  // per-team table of the wellbeing pass. Written: burnout, faith.
-  const std::size_t read = n * (sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick)) +
-                           sim.teams().size() * sizeof(TeamWeek);
-  return {read, n * (4 + 4)};
+  // The columns the weekly pass over everyone reads and writes (the registry says
+  // which), and the compact per-team table it reads.
+  std::size_t read = 0, written = 0;
+  ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto member) {
+    using Col = std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*member)>;
+    if ((info.use & kStreamed) != 0) read += sizeof(typename Col::value_type);
+    if ((info.use & kWrittenWeekly) != 0) written += sizeof(typename Col::value_type);
+  });
+  return {n * read + sim.teams().size() * sizeof(TeamWeek), n * written};
 }
 
 double amdahl_efficiency(double serial_share, int threads) {
@@ -199,6 +203,9 @@ Measurement measure(const Scenario& scenario, int threads) {
   const auto& after = sim.phase_nanoseconds();
   const auto& serial_after = sim.phase_serial_nanoseconds();
   double serial_ns = 0.0;
+  m.phase_names = sim.phase_names();
+  m.phase_ns_per_agent_tick.assign(after.size(), 0.0);
+  m.phase_serial_ns_per_agent_tick.assign(after.size(), 0.0);
   for (std::size_t p = 0; p < after.size(); ++p) {
     m.phase_ns_per_agent_tick[p] = static_cast<double>(after[p] - before[p]) / agent_ticks;
     const auto serial = static_cast<double>(serial_after[p] - serial_before[p]);

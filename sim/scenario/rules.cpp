@@ -207,7 +207,7 @@ class Checker {
                                              " firms makes " + std::to_string(employers) +
                                              " employers; at most " +
                                              std::to_string(kMaxEmployers) + " fit");
-    const double needed = static_cast<double>(s_.population.researchers) * kBytesPerResearcher;
+    const double needed = static_cast<double>(s_.population.researchers) * kPeakBytesPerResearcher;
     const double available = physical_memory_bytes();
     constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
     if (available > 0.0 && needed > kMaxMemoryShare * available)

@@ -12,6 +12,7 @@
 
 #include "talentsim/core/error.hpp"
 #include "talentsim/model/params.hpp"
+#include "talentsim/model/state.hpp"
 
 namespace talentsim::scenario_internal {
 
@@ -19,11 +20,9 @@ namespace talentsim::scenario_internal {
 inline constexpr std::array<std::string_view, 4> kReservedFirmIds{"between_jobs", "startup",
                                                                   "startups", "independent"};
 
-/// Most employers (named firms plus startup slots): employer ids are 16-bit.
-inline constexpr std::int64_t kMaxEmployers = 65000;
-
-/// Bytes of memory per researcher the engine needs.
-inline constexpr double kBytesPerResearcher = 64.0;
+/// Peak bytes of memory per researcher a run plans for: the columns
+/// (kColumnBytesPerResearcher), team tables and per-chunk lists, with room to spare.
+inline constexpr double kPeakBytesPerResearcher = 64.0;
 
 /// Largest share of physical memory a run may plan to use.
 inline constexpr double kMaxMemoryShare = 0.8;

@@ -11,6 +11,8 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "talentsim/model/metrics.hpp"
@@ -27,6 +29,9 @@ using Tick = std::uint16_t;
 
 inline constexpr FirmId kNoFirm = 0xFFFF;
 inline constexpr TeamId kNoTeam = 0xFFFFFFFF;
+/// Most employers (named firms plus startup slots): employer ids are 16-bit and
+/// kNoFirm is reserved, with room to spare.
+inline constexpr std::int64_t kMaxEmployers = 65000;
 /// Clock value meaning "no event scheduled".
 inline constexpr Tick kNever = 0xFFFF;
 
@@ -98,6 +103,16 @@ inline constexpr std::uint8_t kIndependent = 4;  ///< doing independent research
 inline constexpr std::uint8_t kPending = 8;      ///< has accepted an offer that starts later
 }  // namespace flag
 
+/// How a column is used, for the bytes a tick streams (bench's memory roofline).
+inline constexpr std::uint8_t kStreamed = 1;       ///< read by the weekly pass over everyone
+inline constexpr std::uint8_t kWrittenWeekly = 2;  ///< written by it
+
+/// A researcher column's name and use, as the column registry lists it.
+struct ColumnInfo {
+  const char* name;
+  std::uint8_t use;
+};
+
 /// Researcher state, one column per variable (MODEL.md "Researchers").
 struct ResearcherColumns {
   // Read every tick.
@@ -120,11 +135,77 @@ struct ResearcherColumns {
 
   [[nodiscard]] std::size_t size() const { return employer.size(); }
   void resize(std::size_t n);
-  /// Bytes of state per researcher (sum of the column widths).
-  static constexpr std::size_t kBytesPerResearcher =
-      sizeof(FirmId) + 1 + sizeof(TeamId) + 4 + 4 + 4 + sizeof(Tick) + 4 + sizeof(Tick) +
-      sizeof(FirmId) + 2 + 3 * 4;
+
+  /// The column registry: calls fn(info, member pointer) for every column, in a fixed
+  /// order (the state hash's). Resizing, bytes per researcher, the state hash, the
+  /// bytes a tick streams and the checked builds' phase declarations all go through
+  /// it, so a new column is its member above and one line here.
+  template <class Fn>
+  static constexpr void for_each_column(Fn&& fn) {
+    using R = ResearcherColumns;
+    fn(ColumnInfo{"employer", kStreamed}, &R::employer);
+    fn(ColumnInfo{"flags", kStreamed}, &R::flags);
+    fn(ColumnInfo{"team", kStreamed}, &R::team);
+    fn(ColumnInfo{"burnout", kStreamed | kWrittenWeekly}, &R::burnout);
+    fn(ColumnInfo{"faith", kStreamed | kWrittenWeekly}, &R::faith);
+    fn(ColumnInfo{"salary", kStreamed}, &R::salary);
+    fn(ColumnInfo{"next_event", kStreamed}, &R::next_event);
+    fn(ColumnInfo{"skill", 0}, &R::skill);
+    fn(ColumnInfo{"hired_tick", 0}, &R::hired_tick);
+    fn(ColumnInfo{"initial_employer", 0}, &R::initial_employer);
+    fn(ColumnInfo{"moves", 0}, &R::moves);
+    fn(ColumnInfo{"money", 0}, &R::money);
+    fn(ColumnInfo{"appeal", 0}, &R::appeal);
+    fn(ColumnInfo{"drive", 0}, &R::drive);
+  }
 };
+
+/// Element type of a column given its member pointer.
+template <auto Member>
+using ColumnValue = typename std::remove_cvref_t<
+    decltype(std::declval<ResearcherColumns&>().*Member)>::value_type;
+
+/// Number of researcher columns.
+inline constexpr std::size_t kColumnCount = [] {
+  std::size_t n = 0;
+  ResearcherColumns::for_each_column([&](const ColumnInfo&, auto) { ++n; });
+  return n;
+}();
+
+/// Bytes of column state per researcher (the sum of the column widths).
+inline constexpr std::size_t kColumnBytesPerResearcher = [] {
+  std::size_t bytes = 0;
+  ResearcherColumns::for_each_column([&](const ColumnInfo&, auto member) {
+    using Col = std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*member)>;
+    bytes += sizeof(typename Col::value_type);
+  });
+  return bytes;
+}();
+
+/// A set of researcher columns, by registry index (for phase declarations).
+using ColumnSet = std::uint32_t;
+static_assert(kColumnCount <= 32, "ColumnSet holds one bit per column");
+
+/// The registry index of a column.
+template <auto Member>
+constexpr std::size_t column_index() {
+  std::size_t i = 0, found = kColumnCount;
+  ResearcherColumns::for_each_column([&](const ColumnInfo&, auto member) {
+    if constexpr (std::is_same_v<decltype(member), decltype(Member)>)
+      if (member == Member) found = i;
+    ++i;
+  });
+  return found;
+}
+
+/// The set of the given columns, e.g. columns<&ResearcherColumns::burnout>().
+template <auto... Members>
+constexpr ColumnSet columns() {
+  static_assert(((column_index<Members>() < kColumnCount) && ...), "not a registered column");
+  return ((ColumnSet{1} << column_index<Members>()) | ... | ColumnSet{0});
+}
+inline constexpr ColumnSet kAllColumns =
+    kColumnCount == 32 ? ~ColumnSet{0} : (ColumnSet{1} << kColumnCount) - 1;
 
 /// A team inside a firm (MODEL.md phase 1 contagion, phase 8 team recruiting).
 /// Moves book size and left_count from many threads at once (std::atomic_ref):

@@ -50,9 +50,10 @@ struct Measurement {
   double seconds = 0.0;            ///< the tick loop only
   double agent_ticks_per_second = 0.0;
   double ns_per_agent_tick = 0.0;
-  std::array<double, static_cast<std::size_t>(Phase::kCount)> phase_ns_per_agent_tick{};
+  std::vector<std::string> phase_names;  ///< the schedule's phases, in order
+  std::vector<double> phase_ns_per_agent_tick;
   /// The part of each phase spent outside parallel passes (serial code).
-  std::array<double, static_cast<std::size_t>(Phase::kCount)> phase_serial_ns_per_agent_tick{};
+  std::vector<double> phase_serial_ns_per_agent_tick;
   double serial_share = 0.0;       ///< serial time / tick-loop time
   double passes_per_tick = 0.0;    ///< parallel passes (fork/joins) per tick
   double empty_pass_seconds = 0.0; ///< one pass doing nothing over the researchers
