@@ -13,7 +13,8 @@ with the same names and behaviour. Swapping them for `import mesa` should need
 no change to the model code.
 
 The market is `talentsim bench`'s (sim/perf/perf.cpp `synthetic_market`, 12
-firms) with params.hpp defaults; the phases are MODEL.md's "One tick, in order".
+firms) with params.hpp defaults; the phases are docs/MODEL.md's "One tick, in
+order".
 bench/compare/README.md lists where this differs from the C++ engine (the main
 one: agents act one after another, Mesa-style, so a move is visible at once to
 the agents activated after it).

@@ -8,8 +8,8 @@ faith baselines, founder appeal, prestige, skill targeting, interview-free offer
 or a hiring lag, two headcount caps, counter-offers with probability 0.5, two
 reactive-raise firms, one recruiting campaign (firm_2 at firm_1's top 10%, week 4),
 startups and independent research, with every other parameter at its default in
-include/talentsim/model/params.hpp. The phases are MODEL.md's "One tick, in
-order"; bench/compare/README.md lists where this differs from the C++ engine.
+include/talentsim/model/params.hpp. The phases are docs/MODEL.md's "One tick,
+in order"; bench/compare/README.md lists where this differs from the C++ engine.
 
     python3 numpy_model.py --researchers 1000000 --ticks 52 --seed 1 [--json]
 
@@ -256,7 +256,7 @@ class Market:
                 W[e, r] = share[r] * renorm * norm[r]
         self.W, self.theta, self.share = W, theta, share
 
-        # Each researcher's event rates, kept up to date as they move (MODEL.md phase 3).
+        # Each researcher's event rates, kept up to date as they move (docs/MODEL.md phase 3).
         self.r_offer = np.zeros(n)
         self.r_total = np.zeros(n)
         self.p_fire = np.zeros(n, np.float32)
