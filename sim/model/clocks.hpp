@@ -1,4 +1,4 @@
-// Event clocks (MODEL.md phase 3), inline because the decision pass and the clock
+// Event clocks (docs/MODEL.md phase 3), inline because the decision pass and the clock
 // redraws call them for every researcher who acts.
 //
 // Each researcher's offers, founding and independence hazards and (while employed)

@@ -1,4 +1,4 @@
-// The rate table (MODEL.md phase 3): recruiter weights and offer-rate coefficients,
+// The rate table (docs/MODEL.md phase 3): recruiter weights and offer-rate coefficients,
 // rebuilt at the start and whenever an event changes recruiting.
 #include "talentsim/model/rates.hpp"
 

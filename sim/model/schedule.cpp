@@ -1,4 +1,4 @@
-// The tick, as data (MODEL.md "One tick, in order"): the phase units in order, and
+// The tick, as data (docs/MODEL.md "One tick, in order"): the phase units in order, and
 // the per-chunk steps fused into the decision pass. Simulation::step and the phase
 // micro benchmarks run this list.
 #include "talentsim/model/schedule.hpp"

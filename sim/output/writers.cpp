@@ -21,7 +21,7 @@ const char* const kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi,"
     "independent,pending_hires,offers,decisions,startups_refused\n";
 const char* const kAgentsHeader =
-    "id,initial_firm,firm,salary,skill,top,published,burnout,faith,tenure_weeks,moves,status\n";
+    "id,initial_firm,firm,salary,skill,top,published,burnout,faith,tenure_weeks,moves,status";
 
 namespace {
 
@@ -276,7 +276,12 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
   std::vector<std::string> firm_name(firms.size());
   for (std::size_t f = 0; f < firms.size(); ++f)
     firm_name[f] = f < named ? firms[f].params.id : "startup_" + std::to_string(firms[f].serial);
-  out.write(kAgentsHeader);
+  // The pinned columns, then every registered column marked for agents.csv, as stored.
+  std::string header = kAgentsHeader;
+  ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto) {
+    if ((info.use & kInAgentsCsv) != 0) header += std::string(",") + info.name;
+  });
+  out.write(header + "\n");
   // Format chunks in parallel into per-chunk buffers, write them in order.
   const std::size_t n = p.size();
   constexpr std::size_t kBatch = 64;  // chunks formatted per round, to bound memory
@@ -309,8 +314,18 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
         put(s, sim.tick() - p.hired_tick[i]);
         s += ',';
         put(s, p.moves[i]);
-        s += f != kNoFirm ? ",employed\n"
-                          : ((p.flags[i] & flag::kIndependent) ? ",independent\n" : ",between_jobs\n");
+        s += f != kNoFirm ? ",employed"
+                          : ((p.flags[i] & flag::kIndependent) ? ",independent" : ",between_jobs");
+        ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto member) {
+          if ((info.use & kInAgentsCsv) == 0) return;
+          s += ',';
+          const auto value = (p.*member)[i];
+          if constexpr (std::is_floating_point_v<decltype(value)>)
+            put_general(s, value, 6);
+          else
+            put(s, static_cast<std::int64_t>(value));
+        });
+        s += '\n';
       }
     });
     for (std::size_t k = 0; k < count; ++k) out.write(text[k]);

@@ -39,7 +39,7 @@ struct Golden {
 // clang-format off
 const std::vector<Golden> kGolden = {
   {"meta_2024-seed1", 0xa1ea1d7233cb4876ULL, {
-    {"agents.csv", "a312983ae9a0691cd34b3d5245dc140f2e95e91c12733c70ff3adf6a21ac09d0"},
+    {"agents.csv", "53f498050955d609507ce5382bab7e70a1ac2c2480fff6ae8f86f79a197c69ca"},
     {"flows.csv", "80e57832da892e0ba0f04554fcee3eaa6030fba8e0571d3d0a9af6c4f7f24594"},
     {"market.csv", "4310396a014009a9aa9fd9ae6bd812e7989c5a882ff18c9ff595886da069e57e"},
     {"scenario.yaml", "55137ffac5f8a14f3e5d8df64aa115933d3f412e0593d0d23a553e5a59343bfb"},
@@ -47,7 +47,7 @@ const std::vector<Golden> kGolden = {
     {"timeseries.csv", "6acaf3132302f2edec81544a9a00086132ff81b091fc2d20371884f2e7e39d33"},
   }},
   {"meta_2024-seed2", 0x9e7f963fc3dfaff6ULL, {
-    {"agents.csv", "395a2b633c4f81871cf33489aa30217d062373ffdc6c9c3cc68fefaffe066fc8"},
+    {"agents.csv", "86ae08c3ecbe7e1c356ce1deecf8ee4db661c0e24852628fb5677682508640f6"},
     {"flows.csv", "78d4ab2970866e3965377231701b4c7ae214e0c222b715562305dc0e4ee4835a"},
     {"market.csv", "d69c2b9d1a7c223ce59a3842ad09615c2959522ea7425254b286a99eea9ba834"},
     {"scenario.yaml", "12cd5189849ab86fb3a9042e5cce9efac1a5567ec1a2b8460a2db40e69caebc5"},
@@ -55,7 +55,7 @@ const std::vector<Golden> kGolden = {
     {"timeseries.csv", "db9adc4a4120a78607f8ec0e43301c472e031e333bb685d45b2664bf86e09bed"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
-    {"agents.csv", "6b98386ccc1417002aca5dbce2cfeffb1a112e29c24eb76545940305de8a7489"},
+    {"agents.csv", "465c8859298e1071823d6525a0cf9c8526f68d325cfdde422d850f7508830841"},
     {"flows.csv", "9ffab922919a99cfa6e4c0f8eee4d1bbb6920345504f3f5e5de96453b823c2ac"},
     {"market.csv", "9fc807503d864e5280ce34c4721d5ef9479a06e9b5168186d0aaaad11f9b95b2"},
     {"scenario.yaml", "433cac3d34b6117e7cfc61e130f7e94ddef89f26c9f15c01b3de00e144f31a1f"},

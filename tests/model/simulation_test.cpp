@@ -67,7 +67,7 @@ void expect_conserved(const Simulation& sim) {
   EXPECT_EQ(static_cast<std::int64_t>(sim.pending_hire_count()), pending);
 }
 
-// MODEL.md V5: researchers are never lost or duplicated; flow-matrix row sums
+// docs/MODEL.md V5: researchers are never lost or duplicated; flow-matrix row sums
 // equal departures; headcounts equal the sum over researchers -- every tick, with
 // every mechanism on.
 TEST(Conservation, HoldsEveryTickWithEveryMechanism) {
@@ -332,7 +332,7 @@ TEST(Mechanisms, SeparationsAloneEmptyFirmsGeometrically) {
   EXPECT_NEAR(static_cast<double>(reports.back().market.employed), expected, 5 * sd);
 }
 
-// MODEL.md phase 1 contagion: the week after voluntary departures, everyone still in
+// docs/MODEL.md phase 1 contagion: the week after voluntary departures, everyone still in
 // the team loses eta x leavers / (team at the week's end + leavers) of faith -- exactly,
 // with the drift switched off so nothing else moves faith.
 TEST(Mechanisms, ContagionTakesTheShareOfTheTeamThatLeft) {

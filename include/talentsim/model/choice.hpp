@@ -1,4 +1,4 @@
-// Random-utility choice (MODEL.md phase 4; McFadden 1974).
+// Random-utility choice (docs/MODEL.md phase 4; McFadden 1974).
 //
 // Each option's utility gets a taste shock tau x Gumbel, drawn in option order
 // from the decision's own stream, and the best option wins. That is exactly the

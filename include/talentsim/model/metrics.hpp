@@ -1,4 +1,4 @@
-// What a tick reports (MODEL.md phase 11): one row per reporting group (each
+// What a tick reports (docs/MODEL.md phase 11): one row per reporting group (each
 // named firm, and all startups together), one market row, and the run's flows.
 #pragma once
 

@@ -169,7 +169,7 @@ void visit_fields(V& v, PreferenceParams& p) {
   v.number("entrepreneurship_sd", p.entrepreneurship_sd, Range::between(0.0, 100.0), "sd of d");
 }
 
-/// Random-utility choice (MODEL.md phase 4).
+/// Random-utility choice (docs/MODEL.md phase 4).
 struct ChoiceParams {
   double noise = 0.15;           ///< tau: logit scale; 0 = the best option wins
   double burnout_weight = 1.0;   ///< lambda_b: cost of burnout when staying
@@ -188,7 +188,7 @@ void visit_fields(V& v, ChoiceParams& p) {
            "utility cost of leaving the current position");
 }
 
-/// Burnout and faith dynamics (MODEL.md phase 1).
+/// Burnout and faith dynamics (docs/MODEL.md phase 1).
 struct WellbeingParams {
   double burnout_fill = 1.5;      ///< kappa, per year
   double burnout_recovery = 1.0;  ///< rho, per year
@@ -228,7 +228,7 @@ void visit_fields(V& v, OfferWageParams& p) {
   v.number("max", p.max, Range::positive(), "upper end of uniform offered wages, USD/year");
 }
 
-/// Market-wide rates (MODEL.md phases 3 and 9). All rates are per year.
+/// Market-wide rates (docs/MODEL.md phases 3 and 9). All rates are per year.
 struct MarketParams {
   double separation_rate = 0.03;          ///< delta
   double offer_rate_employed = 1.0;       ///< lambda1 (population mean)
@@ -249,7 +249,7 @@ void visit_fields(V& v, MarketParams& p) {
   v.section("offer_wages", p.offer_wages, "where offered wages come from");
 }
 
-/// Startups founded by researchers (MODEL.md phase 8).
+/// Startups founded by researchers (docs/MODEL.md phase 8).
 struct StartupParams {
   bool enabled = true;
   double founding_rate = 0.05;         ///< yearly hazard that a founding idea comes up
@@ -306,7 +306,7 @@ void visit_fields(V& v, StartupParams& p) {
            "hazard = failure_rate x (1 + small_size / headcount): small startups fail more");
 }
 
-/// Leaving for independent research (MODEL.md phase 4).
+/// Leaving for independent research (docs/MODEL.md phase 4).
 struct IndependentParams {
   double consider_rate = 0.05;   ///< yearly hazard of considering independent research
   double income = 150000.0;      ///< USD/year (grants, savings, consulting)
@@ -381,7 +381,7 @@ void visit_fields(V& v, HiringPolicy& p) {
                     "most annual payroll, as a multiple of the initial payroll");
 }
 
-/// Counter-offers (MODEL.md phase 5, Postel-Vinay & Robin bidding).
+/// Counter-offers (docs/MODEL.md phase 5, Postel-Vinay & Robin bidding).
 struct RetentionPolicy {
   Eligibility counter_offers = Eligibility::kNone;
   double probability = 0.5;
@@ -459,7 +459,7 @@ void visit_fields(V& v, FirmParams& f) {
 }
 
 // ---------------------------------------------------------------------------
-// Events (MODEL.md phase 2)
+// Events (docs/MODEL.md phase 2)
 // ---------------------------------------------------------------------------
 
 /// A `key: value` pair applied by a policy or market event, e.g.

@@ -1,4 +1,4 @@
-// Accepted offers that start later (MODEL.md phase 7: a hiring lag), kept per chunk
+// Accepted offers that start later (docs/MODEL.md phase 7: a hiring lag), kept per chunk
 // of researchers so that each chunk's parallel pass works on its own list and no
 // pass gathers them all. Each chunk's list is sorted by researcher id.
 //

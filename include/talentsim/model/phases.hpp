@@ -36,6 +36,7 @@ struct Decision {
   // startup slot is left when the founding happens.
   float pending_salary = 0.0F;
   Tick pending_due = 0;
+  Tick starts = 0;  ///< kAcceptLater: the week the new job starts
 };
 
 /// A hire that would start this tick at a firm with hiring limits (phase 6).

@@ -1,5 +1,5 @@
 // The rate table: who recruits whom, how hard, and how often a researcher's event
-// clock fires (MODEL.md phase 3). One place for skill powers q^theta, recruiter
+// clock fires (docs/MODEL.md phase 3). One place for skill powers q^theta, recruiter
 // weights, offer rates and event rates, shared by the clocks and the decisions.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The tick as data: an ordered list of phase units (MODEL.md "One tick, in order").
+// The tick as data: an ordered list of phase units (docs/MODEL.md "One tick, in order").
 // Simulation::step and the phase micro benchmarks run the same list.
 #pragma once
 
@@ -17,7 +17,7 @@ struct TickBuffers;
 /// column outside `columns_written` before and after the phase and fail on a change.
 struct PhaseSpec {
   const char* name;          ///< as bench and the timings report it
-  const char* model_phases;  ///< MODEL.md phase numbers, e.g. "3-5"
+  const char* model_phases;  ///< docs/MODEL.md phase numbers, e.g. "3-5"
   const char* reads;         ///< what it reads, in words
   const char* writes;        ///< what it writes besides researcher columns, in words
   ColumnSet columns_written;

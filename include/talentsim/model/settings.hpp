@@ -1,5 +1,5 @@
 // Applying `key: value` settings to parameters at run time: what policy and
-// market events do (MODEL.md phase 2). Keys and ranges come from the same
+// market events do (docs/MODEL.md phase 2). Keys and ranges come from the same
 // visit_fields descriptions as the scenario file, so an event can change any
 // firm key the file can set, and nothing else.
 #pragma once

@@ -106,6 +106,7 @@ inline constexpr std::uint8_t kPending = 8;      ///< has accepted an offer that
 /// How a column is used, for the bytes a tick streams (bench's memory roofline).
 inline constexpr std::uint8_t kStreamed = 1;       ///< read by the weekly pass over everyone
 inline constexpr std::uint8_t kWrittenWeekly = 2;  ///< written by it
+inline constexpr std::uint8_t kInAgentsCsv = 4;    ///< written to agents.csv as stored
 
 /// A researcher column's name and use, as the column registry lists it.
 struct ColumnInfo {
@@ -113,7 +114,7 @@ struct ColumnInfo {
   std::uint8_t use;
 };
 
-/// Researcher state, one column per variable (MODEL.md "Researchers").
+/// Researcher state, one column per variable (docs/MODEL.md "Researchers").
 struct ResearcherColumns {
   // Read every tick.
   Column<FirmId> employer;       ///< kNoFirm while between jobs or independent
@@ -128,7 +129,7 @@ struct ResearcherColumns {
   Column<Tick> hired_tick;       ///< tenure = tick - hired_tick
   Column<FirmId> initial_employer;
   Column<std::uint16_t> moves;   ///< voluntary moves so far (saturates)
-  // Heterogeneous tastes, drawn once at the start (MODEL.md "preferences").
+  // Heterogeneous tastes, drawn once at the start (docs/MODEL.md "preferences").
   Column<float> money;           ///< alpha: weight on log pay
   Column<float> appeal;          ///< gamma: weight on founder appeal
   Column<float> drive;           ///< d: entrepreneurial drive
@@ -138,8 +139,9 @@ struct ResearcherColumns {
 
   /// The column registry: calls fn(info, member pointer) for every column, in a fixed
   /// order (the state hash's). Resizing, bytes per researcher, the state hash, the
-  /// bytes a tick streams and the checked builds' phase declarations all go through
-  /// it, so a new column is its member above and one line here.
+  /// bytes a tick streams, the checked builds' phase declarations and the raw columns
+  /// of agents.csv all go through it, so a new column is its member above and one
+  /// line here.
   template <class Fn>
   static constexpr void for_each_column(Fn&& fn) {
     using R = ResearcherColumns;
@@ -154,9 +156,9 @@ struct ResearcherColumns {
     fn(ColumnInfo{"hired_tick", 0}, &R::hired_tick);
     fn(ColumnInfo{"initial_employer", 0}, &R::initial_employer);
     fn(ColumnInfo{"moves", 0}, &R::moves);
-    fn(ColumnInfo{"money", 0}, &R::money);
-    fn(ColumnInfo{"appeal", 0}, &R::appeal);
-    fn(ColumnInfo{"drive", 0}, &R::drive);
+    fn(ColumnInfo{"money", kInAgentsCsv}, &R::money);
+    fn(ColumnInfo{"appeal", kInAgentsCsv}, &R::appeal);
+    fn(ColumnInfo{"drive", kInAgentsCsv}, &R::drive);
   }
 };
 
@@ -207,7 +209,7 @@ constexpr ColumnSet columns() {
 inline constexpr ColumnSet kAllColumns =
     kColumnCount == 32 ? ~ColumnSet{0} : (ColumnSet{1} << kColumnCount) - 1;
 
-/// A team inside a firm (MODEL.md phase 1 contagion, phase 8 team recruiting).
+/// A team inside a firm (docs/MODEL.md phase 1 contagion, phase 8 team recruiting).
 /// Moves book size and left_count from many threads at once (std::atomic_ref):
 /// integer counts, so their final values do not depend on the order.
 struct TeamState {
@@ -266,7 +268,7 @@ struct SkillCut {
   }
 };
 
-/// A recruiting campaign in progress (MODEL.md phase 2).
+/// A recruiting campaign in progress (docs/MODEL.md phase 2).
 struct Campaign {
   FirmId firm = kNoFirm;    ///< recruiter
   FirmId target = kNoFirm;  ///< firm whose best people are targeted

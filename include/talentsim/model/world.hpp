@@ -1,5 +1,5 @@
 // The model's persistent state: everything a tick starts from and leaves behind
-// (MODEL.md "State"). Phases (sim/model/phases/) read and change it; scratch that
+// (docs/MODEL.md "State"). Phases (sim/model/phases/) read and change it; scratch that
 // lives only within a tick belongs to the phase that uses it, and the lists one phase
 // hands to the next within a tick are in TickBuffers (schedule.hpp).
 #pragma once
@@ -41,7 +41,7 @@ inline bool covers(Eligibility who, std::uint8_t flags) {
   return false;
 }
 
-/// Startup slots (MODEL.md phase 8): which are in use, which are free, and this tick's
+/// Startup slots (docs/MODEL.md phase 8): which are in use, which are free, and this tick's
 /// foundings and failures.
 struct StartupSlots {
   std::vector<FirmId> alive;  ///< sorted slots of live startups

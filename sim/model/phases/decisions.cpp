@@ -1,4 +1,4 @@
-// MODEL.md phases 3-5: offers, choice and counter-offers, in one parallel pass over
+// docs/MODEL.md phases 3-5: offers, choice and counter-offers, in one parallel pass over
 // the researchers whose event clock fires this week (sim/model/clocks.hpp) or who
 // got a startup team offer in phase 1. One decision, in named steps:
 //
@@ -110,7 +110,7 @@ class Decider {
            std::int64_t& offers_made, std::int64_t& choices_made) {
     const EventDraw events = draw_event_kinds(clock_fired);
     gather_options(events, team_offer_from, offers_made);
-    // MODEL.md phase 4: only researchers with an offer or an idea choose. A clock
+    // docs/MODEL.md phase 4: only researchers with an offer or an idea choose. A clock
     // that fired for a separation alone (or for offers that could not be made)
     // changes nothing else: no taste shocks, and an accepted offer stays accepted.
     const std::size_t kept_options =
@@ -430,8 +430,11 @@ class Decider {
         break;
       case Option::Kind::kOffer: {
         const FirmState& f = w_.firms[c.firm];
-        const bool later = !f.params.hiring.interview_free && f.params.hiring.lag_weeks > 0;
-        d.action = later ? Decision::Action::kAcceptLater : Decision::Action::kMove;
+        // The week the job starts: now, or after the hiring lag (interview-free offers
+        // close at once).
+        const std::int64_t wait = f.params.hiring.interview_free ? 0 : f.params.hiring.lag_weeks;
+        d.action = wait > 0 ? Decision::Action::kAcceptLater : Decision::Action::kMove;
+        d.starts = static_cast<Tick>(std::min<std::int64_t>(kNever - 1, w_.tick + wait));
         d.firm = c.firm;
         d.firm_serial = c.serial;
         d.salary = static_cast<float>(c.wage);

@@ -1,4 +1,4 @@
-// MODEL.md phase 2: the scenario's timeline. Events due this week are applied in
+// docs/MODEL.md phase 2: the scenario's timeline. Events due this week are applied in
 // file order:
 //   campaign   -- from this week, for `weeks` weeks, a firm's offers to the best
 //                 top_share of a target firm's staff (a skill cut fixed now) come

@@ -1,4 +1,4 @@
-// MODEL.md phase 6: hiring limits. A firm with a headcount cap (a multiple of its
+// docs/MODEL.md phase 6: hiring limits. A firm with a headcount cap (a multiple of its
 // starting headcount, counted before this week's departures) or a payroll budget (a
 // multiple of its starting payroll) takes, of the hires that would start this week,
 // the best by skill (ties to the lower id) while places and budget last. A refused

@@ -1,4 +1,4 @@
-// MODEL.md phase 11: metrics. Per reporting group (each named firm, and all startups
+// docs/MODEL.md phase 11: metrics. Per reporting group (each named firm, and all startups
 // together): headcounts, exact payroll (integer cents) and mean pay, exact median pay,
 // mean burnout and faith (32.32 fixed-point sums), this week's counters; per market:
 // employed, between jobs, independent, startups, pending hires, offers, decisions and
@@ -81,7 +81,7 @@ void verify_incremental_state(const World& w, const TickBuffers& buffers) {
     if (sums[g].burnout != w.group_sums[g].burnout || sums[g].faith != w.group_sums[g].faith)
       throw ModelError("burnout/faith sums of group " + std::to_string(g) + " drifted" + when);
   if (histogram != w.salary_histogram) throw ModelError("salary histogram drifted" + when);
-  // MODEL.md V5: the counts kept by every move equal the counts over researchers.
+  // docs/MODEL.md V5: the counts kept by every move equal the counts over researchers.
   std::vector<std::int64_t> head(w.firms.size(), 0), top(w.firms.size(), 0), pub(w.firms.size(), 0),
       pay(w.firms.size(), 0);
   for (std::size_t i = 0; i < w.people.size(); ++i) {

@@ -1,4 +1,4 @@
-// MODEL.md phase 7: moves. Every move decided this week, and every accepted offer
+// docs/MODEL.md phase 7: moves. Every move decided this week, and every accepted offer
 // due now, changes the researcher's row: employer, team (drawn uniformly among the new
 // employer's teams), salary, hire week; a voluntary move sheds part of the burnout
 // (fresh_start_relief) and resets faith to the new employer's baseline. An offer
@@ -316,13 +316,10 @@ void MovesPhase::run(World& world, TickBuffers& tick) {
           if (world.firm_alive(d.firm, d.firm_serial))
             records.push_back(relocate(world, id, d.firm, d.salary, false, MoveKind::kVoluntary));
           break;
-        case Decision::Action::kAcceptLater: {
-          const std::int64_t due_tick = std::min<std::int64_t>(
-              kNever - 1, world.tick + world.firms[d.firm].params.hiring.lag_weeks);
-          accepted.push_back({id, d.firm, d.firm_serial, d.salary, static_cast<Tick>(due_tick)});
+        case Decision::Action::kAcceptLater:
+          accepted.push_back({id, d.firm, d.firm_serial, d.salary, d.starts});
           people.flags[id] = static_cast<std::uint8_t>(people.flags[id] | flag::kPending);
           break;
-        }
         case Decision::Action::kFound:
           founders.push_back(&d);
           break;

@@ -1,4 +1,4 @@
-// MODEL.md phase 10: firm reactions. A firm with a reactive-raise policy (Tesla's,
+// docs/MODEL.md phase 10: firm reactions. A firm with a reactive-raise policy (Tesla's,
 // April 2024) counts the covered researchers who left voluntarily over the last
 // window_weeks; when they reach trigger_departures, every covered researcher still
 // there gets (1 + raise) x their salary, the window is cleared, and the policy rests

@@ -1,4 +1,4 @@
-// MODEL.md phase 9: exogenous separations at rate delta, to between jobs.
+// docs/MODEL.md phase 9: exogenous separations at rate delta, to between jobs.
 // Researchers employed at the start of the week drew theirs with their event clock
 // (phase 3); those hired from outside employment this week drew one when they moved
 // (phase 7), so everyone employed faces the same weekly probability 1 - exp(-delta dt).

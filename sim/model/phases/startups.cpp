@@ -1,4 +1,4 @@
-// MODEL.md phase 8: startups. Each founder this week (in researcher order) takes
+// docs/MODEL.md phase 8: startups. Each founder this week (in researcher order) takes
 // the lowest free slot: a new startup with serial n, appeal
 // clamp(appeal_base + appeal_per_log_skill ln q, 0, 1), pay a fraction of the market's,
 // and the founder paid founder_pay_fraction x market pay. The founder's former team

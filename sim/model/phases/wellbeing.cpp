@@ -1,4 +1,4 @@
-// MODEL.md phase 1: wellbeing.
+// docs/MODEL.md phase 1: wellbeing.
 //
 //   b <- clamp(b + dt (kappa W (1 - b) - rho b), 0, 1)       burnout, everyone
 //   f <- clamp(f + dt drift (f_0 - f) - shock, 0, 1)        faith, the employed
