@@ -525,6 +525,7 @@ TEST(MovesPhase, AppliesHiringLimitVerdictsAndPendingHires) {
   add_pending(w, {38, kBeta, 0, 210000.0F, 4});
   Decision later = move_decision(w, 21, kAlpha, 330000.0F);
   later.action = Decision::Action::kAcceptLater;
+  later.starts = static_cast<Tick>(w.tick + w.firms[kAlpha].params.hiring.lag_weeks);  // 1 + 4
   prepare_hires(
       w, *m.t,
       {move_decision(w, 5, kBeta, 220000.0F), move_decision(w, 20, kAlpha, 340000.0F), later});
