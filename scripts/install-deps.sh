@@ -7,6 +7,7 @@ packages=(
   libeigen3-dev libboost-dev libboost-random-dev libtbb-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev nlohmann-json3-dev
+  clang-format-14 clang-tidy-14
 )
 missing=()
 for p in "${packages[@]}"; do
