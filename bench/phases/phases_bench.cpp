@@ -105,9 +105,9 @@ void BM_Choice(benchmark::State& state) {
     });
     benchmark::DoNotOptimize(chosen.data());
   }
-  state.counters["decisions_per_s"] = benchmark::Counter(
-      static_cast<double>(decisions) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["decisions_per_s"] =
+      benchmark::Counter(static_cast<double>(decisions) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 void Args(benchmark::internal::Benchmark* b) {

@@ -89,24 +89,24 @@ int bench(const BenchOptions& o) {
     // Speedup and efficiency need a measured 1-thread run to compare with.
     const bool baseline = first.threads == 1;
     const double speedup = first.seconds / r.seconds;
-    list.push_back({{"threads", r.threads},
-                    {"seconds", r.seconds},
-                    {"agent_ticks_per_second", r.agent_ticks_per_second},
-                    {"ns_per_agent_tick", r.ns_per_agent_tick},
-                    {"phase_ns_per_agent_tick", phases},
-                    {"phase_serial_ns_per_agent_tick", serial_phases},
-                    {"serial_share", r.serial_share},
-                    {"passes_per_tick", r.passes_per_tick},
-                    {"empty_pass_seconds", r.empty_pass_seconds},
-                    {"pass_utilisation", r.pass_utilisation},
-                    {"tick_read_bytes", r.traffic.read_bytes},
-                    {"tick_write_bytes", r.traffic.write_bytes},
-                    {"stream_seconds", r.stream_seconds},
-                    {"roofline_ratio", r.roofline_ratio},
-                    {"speedup", baseline ? nlohmann::ordered_json(speedup) : nullptr},
-                    {"parallel_efficiency",
-                     baseline ? nlohmann::ordered_json(speedup / r.threads) : nullptr},
-                    {"state_hash", hex(r.state_hash)}});
+    list.push_back(
+        {{"threads", r.threads},
+         {"seconds", r.seconds},
+         {"agent_ticks_per_second", r.agent_ticks_per_second},
+         {"ns_per_agent_tick", r.ns_per_agent_tick},
+         {"phase_ns_per_agent_tick", phases},
+         {"phase_serial_ns_per_agent_tick", serial_phases},
+         {"serial_share", r.serial_share},
+         {"passes_per_tick", r.passes_per_tick},
+         {"empty_pass_seconds", r.empty_pass_seconds},
+         {"pass_utilisation", r.pass_utilisation},
+         {"tick_read_bytes", r.traffic.read_bytes},
+         {"tick_write_bytes", r.traffic.write_bytes},
+         {"stream_seconds", r.stream_seconds},
+         {"roofline_ratio", r.roofline_ratio},
+         {"speedup", baseline ? nlohmann::ordered_json(speedup) : nullptr},
+         {"parallel_efficiency", baseline ? nlohmann::ordered_json(speedup / r.threads) : nullptr},
+         {"state_hash", hex(r.state_hash)}});
   }
   j["runs"] = list;
   // Amdahl's bound, from the serial share of a measured 1-thread run.
@@ -138,9 +138,8 @@ int bench(const BenchOptions& o) {
     else
       std::cout << std::setw(9) << r["speedup"].get<double>() << std::setw(12)
                 << r["parallel_efficiency"].get<double>();
-    std::cout << std::setw(10)
-              << r["roofline_ratio"].get<double>() << "  " << r["state_hash"].get<std::string>()
-              << "\n";
+    std::cout << std::setw(10) << r["roofline_ratio"].get<double>() << "  "
+              << r["state_hash"].get<std::string>() << "\n";
   }
   const perf::Measurement& last = runs.back();
   std::cout << "\nper phase, ns per agent-tick (" << last.threads << " threads):";
@@ -174,7 +173,8 @@ int bench(const BenchOptions& o) {
             << kColumnBytesPerResearcher << ")\n";
   std::cout << "roofline: a tick reads " << static_cast<double>(last.traffic.read_bytes) / 1e6
             << " MB and writes " << static_cast<double>(last.traffic.write_bytes) / 1e6
-            << " MB of state; mean tick " << std::setprecision(2) << last.seconds / static_cast<double>(o.ticks) * 1e3
+            << " MB of state; mean tick " << std::setprecision(2)
+            << last.seconds / static_cast<double>(o.ticks) * 1e3
             << " ms; streaming the same bytes once takes " << last.stream_seconds * 1e3
             << " ms; ratio " << last.roofline_ratio << " (1.0 is the memory limit)\n";
   std::cout << "state hash identical across thread counts: " << (same_hash ? "yes" : "NO") << "\n";

@@ -10,7 +10,9 @@
 #include "talentsim/model/params.hpp"
 #include "talentsim/scenario/scenario.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   using namespace talentsim;
   CLI::App app{"talentsim: agent-based simulation of the market for AI researchers"};
   app.set_version_flag("--version", std::string(version()));
@@ -24,8 +26,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
   run_cmd->add_option("--threads", run.threads, "Worker threads, 1-4096 (default: all cores)");
   run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)");
-  run_cmd->add_option("--set", run.sets,
-                      "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
+  run_cmd
+      ->add_option("--set", run.sets,
+                   "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
       ->allow_extra_args(false);
   run_cmd->add_flag("--agents", run.agents, "Also write agents.csv (one row per researcher)");
   run_cmd->add_flag("--quiet", run.quiet, "No progress bar");
@@ -78,8 +81,8 @@ int main(int argc, char** argv) {
   if (*bench_cmd) {
     try {
       if (!bench_researchers.empty())
-        bench.researchers = cli::flag_value<std::int64_t>("--researchers", bench_researchers, 1,
-                                                          4'000'000'000);
+        bench.researchers =
+            cli::flag_value<std::int64_t>("--researchers", bench_researchers, 1, 4'000'000'000);
       if (!bench_firms.empty())
         bench.firms = cli::flag_value<int>("--firms", bench_firms, 1, kMaxNamedFirms);
       if (!bench_ticks.empty())
@@ -97,4 +100,19 @@ int main(int argc, char** argv) {
     return cli::kExitOk;
   }
   return cli::validate(validate_path, validate_sets);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Commands turn their own errors into exit codes; this catches what escapes them
+  // (out of memory while parsing flags, say), so that main never throws.
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "talentsim: error: unexpected failure\n";
+  }
+  return 1;
 }

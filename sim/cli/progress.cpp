@@ -12,8 +12,7 @@
 namespace talentsim::cli {
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 Progress::Progress(bool enabled, std::int64_t ticks, std::int64_t researchers)
@@ -30,7 +29,8 @@ void Progress::update(std::int64_t tick) {
   const double elapsed = now - start_;
   const double fraction = static_cast<double>(tick) / static_cast<double>(ticks_);
   const double eta = tick > 0 ? elapsed * (1.0 / fraction - 1.0) : 0.0;
-  const double rate = elapsed > 0 ? static_cast<double>(tick) * static_cast<double>(researchers_) / elapsed : 0.0;
+  const double rate =
+      elapsed > 0 ? static_cast<double>(tick) * static_cast<double>(researchers_) / elapsed : 0.0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<std::size_t>(filled), '#');
@@ -77,38 +77,40 @@ void print_summary(std::ostream& out, const RunSummary& s, const std::string& di
       << (s.threads == 1 ? "" : "s") << "\n";
   std::ostringstream speed;
   speed << std::scientific << std::setprecision(2) << s.agent_ticks_per_second;
-  out << "ran in " << std::fixed << std::setprecision(2) << s.wall_seconds << " s, "
-      << speed.str() << " agent-ticks/s\n\n";
+  out << "ran in " << std::fixed << std::setprecision(2) << s.wall_seconds << " s, " << speed.str()
+      << " agent-ticks/s\n\n";
 
   out << std::left << std::setw(16) << "firm" << std::right << std::setw(18) << "headcount"
-      << std::setw(14) << "top talent" << std::setw(12) << "median pay" << std::setw(8)
-      << "hires" << std::setw(11) << "departures" << std::setw(11) << "attrition"
-      << std::setw(16) << "kept (top)" << std::setw(13) << "counters won" << "\n";
+      << std::setw(14) << "top talent" << std::setw(12) << "median pay" << std::setw(8) << "hires"
+      << std::setw(11) << "departures" << std::setw(11) << "attrition" << std::setw(16)
+      << "kept (top)" << std::setw(13) << "counters won"
+      << "\n";
   for (const GroupSummary& g : s.groups) {
     const std::string head =
         thousands(g.initial.headcount) + " -> " + thousands(g.final_tick.headcount);
     const std::string top =
         thousands(g.initial.top_headcount) + "->" + thousands(g.final_tick.top_headcount);
     const std::string kept =
-        g.cohort > 0 ? percent(static_cast<double>(g.cohort_retained) / static_cast<double>(g.cohort)) +
-                           (g.top_cohort > 0
-                                ? " (" + percent(static_cast<double>(g.top_cohort_retained) /
-                                                 static_cast<double>(g.top_cohort)) + ")"
-                                : "")
-                     : "-";
+        g.cohort > 0
+            ? percent(static_cast<double>(g.cohort_retained) / static_cast<double>(g.cohort)) +
+                  (g.top_cohort > 0 ? " (" +
+                                          percent(static_cast<double>(g.top_cohort_retained) /
+                                                  static_cast<double>(g.top_cohort)) +
+                                          ")"
+                                    : "")
+            : "-";
     out << std::left << std::setw(16) << g.id << std::right << std::setw(18) << head
         << std::setw(14) << top << std::setw(12) << money(g.final_tick.median_salary)
         << std::setw(8) << thousands(g.total.hires) << std::setw(11)
-        << thousands(g.total.departures) << std::setw(11) << (percent(g.annualised_attrition) + "/y")
-        << std::setw(16) << kept << std::setw(13)
-        << (thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers))
-        << "\n";
+        << thousands(g.total.departures) << std::setw(11)
+        << (percent(g.annualised_attrition) + "/y") << std::setw(16) << kept << std::setw(13)
+        << (thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers)) << "\n";
   }
   const auto& m = s.market;
   const double n = static_cast<double>(s.researchers);
-  out << "\nmarket: employed " << percent(static_cast<double>(m.employed) / n)
-      << ", between jobs " << percent(static_cast<double>(m.between_jobs) / n)
-      << " (independent " << percent(static_cast<double>(m.independent) / n) << ")"
+  out << "\nmarket: employed " << percent(static_cast<double>(m.employed) / n) << ", between jobs "
+      << percent(static_cast<double>(m.between_jobs) / n) << " (independent "
+      << percent(static_cast<double>(m.independent) / n) << ")"
       << ", startups alive " << m.startups_alive << " (founded " << s.startups_founded
       << ", failed " << s.startups_failed << "), top-talent HHI " << std::setprecision(3)
       << m.top_talent_hhi << "\n";

@@ -25,11 +25,11 @@ Scenario load(const std::optional<std::string>& path, std::vector<std::string> s
   if (run != nullptr) {
     // Flags are overrides like --set, applied last and validated the same way.
     if (run->seed)
-      sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>(
-                                   "--seed", *run->seed, 0, ~std::uint64_t{0})));
+      sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>("--seed", *run->seed, 0,
+                                                                        ~std::uint64_t{0})));
     if (run->ticks)
-      sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>(
-                                    "--ticks", *run->ticks, 1, kMaxTicks)));
+      sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>("--ticks", *run->ticks, 1,
+                                                                         kMaxTicks)));
   }
   if (path) return load_scenario_file(*path, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
@@ -40,9 +40,9 @@ Scenario load(const std::optional<std::string>& path, std::vector<std::string> s
 int validate(const std::string& scenario_path, const std::vector<std::string>& sets) {
   try {
     const Scenario s = load(scenario_path, sets, nullptr);
-    std::cout << scenario_path << ": ok: scenario '" << s.name << "', "
-              << s.population.researchers << " researchers, " << s.firms.size() << " firms, "
-              << s.events.size() << " events, " << s.ticks << " weeks, seed " << s.seed << "\n";
+    std::cout << scenario_path << ": ok: scenario '" << s.name << "', " << s.population.researchers
+              << " researchers, " << s.firms.size() << " firms, " << s.events.size() << " events, "
+              << s.ticks << " weeks, seed " << s.seed << "\n";
     return kExitOk;
   } catch (const ScenarioError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";

@@ -48,9 +48,8 @@ inline EventRates event_rates(const World& w, ResearcherId id, const SkillPowers
   EventRates r;
   r.offer = offer_rate_of(w, e, employed, w.people.skill[id], id, powers);
   r.found = w.scenario.startups.enabled ? w.scenario.startups.founding_rate : 0.0;
-  r.independent = (w.people.flags[id] & flag::kIndependent) != 0
-                      ? 0.0
-                      : w.scenario.independent.consider_rate;
+  r.independent =
+      (w.people.flags[id] & flag::kIndependent) != 0 ? 0.0 : w.scenario.independent.consider_rate;
   r.separation = employed ? w.scenario.market.separation_rate : 0.0;
   return r;
 }
@@ -74,8 +73,7 @@ inline void schedule_clock_at_rate(World& w, ResearcherId id, std::uint32_t from
 }
 
 /// The same at the researcher's current rate.
-inline void schedule_clock(World& w, ResearcherId id, std::uint32_t from_tick,
-                           std::uint32_t draw) {
+inline void schedule_clock(World& w, ResearcherId id, std::uint32_t from_tick, std::uint32_t draw) {
   schedule_clock_at_rate(w, id, from_tick, draw, event_rate_of(w, id));
 }
 

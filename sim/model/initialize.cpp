@@ -8,13 +8,13 @@
 #include <limits>
 #include <numeric>
 
+#include "clocks.hpp"
 #include "talentsim/core/assert.hpp"
 #include "talentsim/core/error.hpp"
 #include "talentsim/core/parallel.hpp"
 #include "talentsim/core/rng.hpp"
-#include "talentsim/scenario/scenario.hpp"
-#include "clocks.hpp"
 #include "talentsim/model/phases.hpp"
+#include "talentsim/scenario/scenario.hpp"
 
 namespace talentsim {
 
@@ -56,7 +56,8 @@ void setup_firms(World& w) {
   if (st.enabled) {
     const std::int64_t automatic = std::max<std::int64_t>(16, n / 500);
     max_startups = static_cast<std::size_t>(st.max_alive > 0 ? st.max_alive : automatic);
-    max_startups = std::min<std::size_t>(max_startups, static_cast<std::size_t>(kMaxEmployers) - w.named);
+    max_startups =
+        std::min<std::size_t>(max_startups, static_cast<std::size_t>(kMaxEmployers) - w.named);
   }
   w.firms.assign(w.named + max_startups, FirmState{});
   const double sector_share = st.enabled ? st.recruiting_share : 0.0;
@@ -182,7 +183,7 @@ void draw_population(World& w) {
         const auto& pay = w.scenario.firms[firm].pay;
         RandomStream rz(seed, id, 0, Purpose::kInitSalary);
         w.people.salary[i] = static_cast<float>(std::pow(w.people.skill[i], pay.skill_elasticity) *
-                                               std::exp(pay.dispersion * rz.normal()));
+                                                std::exp(pay.dispersion * rz.normal()));
       } else {
         w.people.salary[i] = bounded_salary(w.scenario.market.between_jobs_income);
       }
@@ -196,7 +197,8 @@ void calibrate_pay(World& w) {
   const std::size_t n = w.people.size();
   // Medians of the unscaled pay per firm, then scale so each firm's median is its target.
   const auto medians = grouped_medians(
-      n, w.named, FloatBins{-32, 32, 6}, [&](std::size_t i) { return std::size_t{w.people.employer[i]}; },
+      n, w.named, FloatBins{-32, 32, 6},
+      [&](std::size_t i) { return std::size_t{w.people.employer[i]}; },
       [&](std::size_t i) { return w.people.salary[i]; });
   // Under wage posting the starting wages are already in dollars; the pay policy
   // then only matters for counter-offer ceilings.
@@ -257,7 +259,8 @@ void setup_teams(World& w) {
     FirmState& f = w.firms[j];
     const auto h = static_cast<std::size_t>(f.initial_headcount);
     f.team_begin = next;
-    f.team_count = static_cast<std::uint32_t>(std::max<std::size_t>(1, (h + team_size - 1) / team_size));
+    f.team_count =
+        static_cast<std::uint32_t>(std::max<std::size_t>(1, (h + team_size - 1) / team_size));
     next += f.team_count;
     first_row[j] = row;
     row += h;
@@ -274,7 +277,8 @@ void setup_teams(World& w) {
     for (std::size_t i = b; i < e; ++i) {
       const FirmId f = w.people.employer[i];
       if (f == kNoFirm) continue;
-      w.people.team[i] = w.firms[f].team_begin + static_cast<TeamId>((i - first_row[f]) / team_size);
+      w.people.team[i] =
+          w.firms[f].team_begin + static_cast<TeamId>((i - first_row[f]) / team_size);
     }
   });
   for (std::size_t j = 0; j < w.named; ++j) {

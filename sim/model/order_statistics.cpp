@@ -66,11 +66,12 @@ std::vector<GroupedOrderStatistics::Pair> GroupedOrderStatistics::finish() {
     const std::size_t n_lo =
         want_hi_[g] == want_lo_[g]
             ? 0
-            : static_cast<std::size_t>(std::count_if(
-                  values.begin(), values.end(), [&](float v) { return bins_.bin(v) == want_lo_[g]; }));
-    const std::size_t hi_index =
-        want_hi_[g] == want_lo_[g] ? static_cast<std::size_t>(rank_hi_[g] - below_lo_[g])
-                                   : n_lo + static_cast<std::size_t>(rank_hi_[g] - below_hi_[g]);
+            : static_cast<std::size_t>(std::count_if(values.begin(), values.end(), [&](float v) {
+                return bins_.bin(v) == want_lo_[g];
+              }));
+    const std::size_t hi_index = want_hi_[g] == want_lo_[g]
+                                     ? static_cast<std::size_t>(rank_hi_[g] - below_lo_[g])
+                                     : n_lo + static_cast<std::size_t>(rank_hi_[g] - below_hi_[g]);
     const auto lo_index = static_cast<std::size_t>(rank_lo_[g] - below_lo_[g]);
     // The histogram and the gathered values must agree (e.g. no NaN or infinity slipped in).
     if (lo_index >= values.size() || hi_index >= values.size() || hi_index < lo_index)

@@ -74,8 +74,8 @@ void build_rate_tables(World& w) {
     double covered = 0.0;
     for (std::size_t g = 0; g < named; ++g) {
       const double share = static_cast<double>(w.firms[g].initial_headcount) / n;
-      z += share * std::exp(theta * w.scenario.firms[g].skill_shift +
-                            0.5 * theta * theta * sigma * sigma);
+      z += share *
+           std::exp(theta * w.scenario.firms[g].skill_shift + 0.5 * theta * theta * sigma * sigma);
       covered += share;
     }
     z += (1.0 - covered) * std::exp(0.5 * theta * theta * sigma * sigma);

@@ -13,8 +13,8 @@ namespace talentsim {
 
 Schedule make_schedule() {
   Schedule s;
-  s.push_back(std::make_unique<WellbeingPhase>());  // 1
-  s.push_back(std::make_unique<EventsPhase>());     // 2
+  s.push_back(std::make_unique<WellbeingPhase>());     // 1
+  s.push_back(std::make_unique<EventsPhase>());        // 2
   auto decisions = std::make_unique<DecisionPhase>();  // 3-5
   // Phase 6's preparation runs at the end of each decision chunk, while the chunk's
   // decisions and pending hires are in cache (measured: it was three serial loops).

@@ -41,8 +41,8 @@ void Simulation::run_phase(std::size_t k) {
       ++c;
     });
   };
-  digest_all(~written & ~digests_valid_ & kAllColumns, [&](std::size_t c, const ColumnInfo&,
-                                                           std::uint64_t d) { digests_[c] = d; });
+  digest_all(~written & ~digests_valid_ & kAllColumns,
+             [&](std::size_t c, const ColumnInfo&, std::uint64_t d) { digests_[c] = d; });
   unit.run(*world_, *buffers_);
   digest_all(~written & kAllColumns, [&](std::size_t c, const ColumnInfo& info, std::uint64_t d) {
     if (d != digests_[c])

@@ -117,8 +117,9 @@ std::uint64_t state_hash(const World& w) {
   ResearcherColumns::for_each_column(
       [&](const ColumnInfo&, auto member) { h = hash_column(w.people.*member, h); });
   for (const FirmState& f : w.firms) {
-    const std::int64_t v[] = {f.headcount, f.top, f.published, f.payroll_cents, f.alive ? 1 : 0,
-                              static_cast<std::int64_t>(f.serial)};
+    const std::int64_t v[] = {f.headcount,     f.top,
+                              f.published,     f.payroll_cents,
+                              f.alive ? 1 : 0, static_cast<std::int64_t>(f.serial)};
     h = fnv1a(v, sizeof v, h);
     h = fnv1a(&f.pay_base, sizeof f.pay_base, h);
   }

@@ -30,7 +30,8 @@ AtomicFile::~AtomicFile() { discard(); }
 
 void AtomicFile::write(std::string_view bytes) {
   if (file_ == nullptr) throw IoError("write after commit to " + path_.string());
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) fail("cannot write", temp_);
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+    fail("cannot write", temp_);
 }
 
 void AtomicFile::commit() {

@@ -56,9 +56,9 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
   put_fixed(out, m.mean_salary, 2);
   out += ',';
   put_fixed(out, m.median_salary, 2);
-  for (const std::int64_t v : {k.hires, k.departures, k.departures_to_startup,
-                               k.departures_to_independent, k.counteroffers, k.counteroffers_won,
-                               k.reactive_raises}) {
+  for (const std::int64_t v :
+       {k.hires, k.departures, k.departures_to_startup, k.departures_to_independent,
+        k.counteroffers, k.counteroffers_won, k.reactive_raises}) {
     out += ',';
     put(out, v);
   }
@@ -76,8 +76,8 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
 
 void market_row(std::string& out, std::int64_t tick, const MarketMetrics& m) {
   put(out, tick);
-  for (const std::int64_t v : {m.employed, m.between_jobs, m.startups_alive, m.startups_founded,
-                               m.startups_failed}) {
+  for (const std::int64_t v :
+       {m.employed, m.between_jobs, m.startups_alive, m.startups_founded, m.startups_failed}) {
     out += ',';
     put(out, v);
   }
@@ -148,9 +148,9 @@ RunSummary SummaryBuilder::build(const Simulation& sim, int threads, double wall
   s.ticks = ticks_;
   s.researchers = sc.population.researchers;
   s.wall_seconds = wall_seconds;
-  s.agent_ticks_per_second =
-      wall_seconds > 0 ? static_cast<double>(s.researchers) * static_cast<double>(ticks_) / wall_seconds
-                       : 0.0;
+  s.agent_ticks_per_second = wall_seconds > 0 ? static_cast<double>(s.researchers) *
+                                                    static_cast<double>(ticks_) / wall_seconds
+                                              : 0.0;
   s.state_hash = sim.state_hash();
   s.market = last_.market;
   s.startups_founded = founded_;
@@ -180,9 +180,10 @@ RunSummary SummaryBuilder::build(const Simulation& sim, int threads, double wall
     gs.weeks_with_3_top_departures = top_weeks_[g];
     gs.most_top_departures_in_a_week = top_max_[g];
     gs.mean_headcount = ticks_ > 0 ? headcount_sum_[g] / static_cast<double>(ticks_) : 0.0;
-    gs.annualised_attrition = gs.mean_headcount > 0 && years > 0
-                                  ? static_cast<double>(gs.total.departures) / gs.mean_headcount / years
-                                  : 0.0;
+    gs.annualised_attrition =
+        gs.mean_headcount > 0 && years > 0
+            ? static_cast<double>(gs.total.departures) / gs.mean_headcount / years
+            : 0.0;
     s.groups.push_back(std::move(gs));
   }
   return s;

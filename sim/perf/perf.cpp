@@ -95,7 +95,8 @@ double stream_seconds(std::size_t read_bytes, std::size_t write_bytes, int repea
       for (const float x : sum) total += x;
       sums[chunk] = total;
     });
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   volatile float sink = a[written / 2] + sums[0];
   (void)sink;
@@ -191,7 +192,8 @@ Measurement measure(const Scenario& scenario, int threads) {
   measure_utilisation(true);  // two clock reads a task: about 0.2% of a tick
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t t = 0; t < scenario.ticks; ++t) sim.step();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   measure_utilisation(false);
   Measurement m;
   m.threads = threads;
@@ -218,7 +220,8 @@ Measurement measure(const Scenario& scenario, int threads) {
   m.empty_pass_seconds = empty_pass;
   const auto capacity = static_cast<double>(parallel_capacity_nanoseconds() - capacity_before);
   m.pass_utilisation =
-      capacity > 0.0 ? static_cast<double>(parallel_busy_nanoseconds() - busy_before) / capacity : 0.0;
+      capacity > 0.0 ? static_cast<double>(parallel_busy_nanoseconds() - busy_before) / capacity
+                     : 0.0;
   m.traffic = traffic;
   m.state_hash = sim.state_hash();
   m.peak_rss_bytes = std::max(set_up_peak, peak_rss_bytes());

@@ -339,10 +339,19 @@ void apply_override(Node& root, const std::string& argument) {
       path += "." + part;
     } else if (node->kind == NodeKind::kSequence) {
       const auto index = parse_uint(part);
-      if (!index || *index >= node->items.size())
-        throw ScenarioError(flag, path + "." + part,
-                            "expected an index below " + std::to_string(node->items.size()) +
-                                " into " + path + ", got '" + part + "'");
+      if (!index || *index >= node->items.size()) {
+        std::string message = "expected an index below ";
+        message += std::to_string(node->items.size());
+        message += " into ";
+        message += path;
+        message += ", got '";
+        message += part;
+        message += "'";
+        std::string where = path;
+        where += ".";
+        where += part;
+        throw ScenarioError(flag, where, message);
+      }
       slot = &node->items[*index];
       path += "[" + part + "]";
     } else if (node->kind == NodeKind::kMap) {

@@ -18,14 +18,17 @@ class ReferenceVisitor {
   explicit ReferenceVisitor(std::string prefix) : prefix_(std::move(prefix)) {}
   std::string rows;
 
-  void number(std::string_view k, double& x, Range r, std::string_view doc, Need need = Need::kOptional) {
+  void number(std::string_view k, double& x, Range r, std::string_view doc,
+              Need need = Need::kOptional) {
     row(k, need == Need::kRequired ? "(required)" : format_number(x), "number " + describe(r), doc);
   }
-  void optional_number(std::string_view k, std::optional<double>& x, Range r, std::string_view doc) {
+  void optional_number(std::string_view k, std::optional<double>& x, Range r,
+                       std::string_view doc) {
     row(k, x ? format_number(*x) : "null", "number " + describe(r) + " or null", doc);
   }
   template <class Int>
-  void integer(std::string_view k, Int& x, IntRange r, std::string_view doc, Need need = Need::kOptional) {
+  void integer(std::string_view k, Int& x, IntRange r, std::string_view doc,
+               Need need = Need::kOptional) {
     row(k, need == Need::kRequired ? "(required)" : std::to_string(x), describe(r), doc);
   }
   void seed(std::string_view k, std::uint64_t& x, std::string_view doc) {
@@ -34,12 +37,14 @@ class ReferenceVisitor {
   void boolean(std::string_view k, bool& x, std::string_view doc) {
     row(k, x ? "true" : "false", "true or false", doc);
   }
-  void text(std::string_view k, std::string& x, TextRule rule, std::string_view doc, Need need = Need::kOptional) {
+  void text(std::string_view k, std::string& x, TextRule rule, std::string_view doc,
+            Need need = Need::kOptional) {
     row(k, need == Need::kRequired ? "(required)" : (x.empty() ? "\"\"" : x),
         rule == TextRule::kIdentifier ? "identifier [a-z][a-z0-9_]*" : "text", doc);
   }
   template <class E, std::size_t N>
-  void enumeration(std::string_view k, E& x, const std::array<std::pair<E, std::string_view>, N>& names,
+  void enumeration(std::string_view k, E& x,
+                   const std::array<std::pair<E, std::string_view>, N>& names,
                    std::string_view doc) {
     std::string list;
     for (const auto& [e, name] : names) list += (list.empty() ? "" : " \\| ") + std::string(name);
@@ -57,8 +62,10 @@ class ReferenceVisitor {
   }
 
  private:
-  void row(std::string_view k, const std::string& def, const std::string& allowed, std::string_view doc) {
-    rows += "| `" + join_key(prefix_, k) + "` | " + def + " | " + allowed + " | " + std::string(doc) + " |\n";
+  void row(std::string_view k, const std::string& def, const std::string& allowed,
+           std::string_view doc) {
+    rows += "| `" + join_key(prefix_, k) + "` | " + def + " | " + allowed + " | " +
+            std::string(doc) + " |\n";
   }
   std::string prefix_;
 };
@@ -75,7 +82,8 @@ std::string scenario_reference() {
   out += top.rows;
   out += "| `extends` | (none) | path or `default` | base scenario this file is laid over |\n";
 
-  out += "\n### Firms (`firms:` is a list; `--set firms.<id>.<key>=...`)\n\n" + std::string(kHeader);
+  out +=
+      "\n### Firms (`firms:` is a list; `--set firms.<id>.<key>=...`)\n\n" + std::string(kHeader);
   FirmParams f;
   ReferenceVisitor firm("firms[]");
   visit_fields(firm, f);

@@ -13,7 +13,7 @@
 namespace talentsim {
 
 namespace embedded {
-extern const std::string_view default_scenario;  // generated from scenarios/meta_2024.yaml
+extern const std::string_view kDefaultScenario;  // generated from scenarios/meta_2024.yaml
 }  // namespace embedded
 
 namespace {
@@ -64,10 +64,12 @@ NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
   if (base->kind == NodeKind::kMap && child->kind == NodeKind::kMap) {
     auto out = std::make_shared<Node>(*base);
     for (const auto& [key, value] : child->entries) {
-      auto it = std::find_if(out->entries.begin(), out->entries.end(), [&](const auto& e) {
-        return e.first->kind == NodeKind::kScalar && key->kind == NodeKind::kScalar &&
-               e.first->text == key->text;
-      });
+      // (key captured by name: clang before 16 cannot capture a structured binding)
+      auto it =
+          std::find_if(out->entries.begin(), out->entries.end(), [&, &key = key](const auto& e) {
+            return e.first->kind == NodeKind::kScalar && key->kind == NodeKind::kScalar &&
+                   e.first->text == key->text;
+          });
       if (it == out->entries.end())
         out->entries.emplace_back(key, value);
       else
@@ -79,9 +81,8 @@ NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
     auto out = std::make_shared<Node>(*base);
     for (const auto& item : child->items) {
       const std::string id = firm_id(*item);
-      auto it = std::find_if(out->items.begin(), out->items.end(), [&](const NodePtr& f) {
-        return !id.empty() && firm_id(*f) == id;
-      });
+      auto it = std::find_if(out->items.begin(), out->items.end(),
+                             [&](const NodePtr& f) { return !id.empty() && firm_id(*f) == id; });
       if (it == out->items.end())
         out->items.push_back(item);
       else
@@ -107,11 +108,12 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
   if (ext == root->entries.end()) return root;
   const Node& target = *ext->second;
   if (target.kind != NodeKind::kScalar || target.text.empty())
-    fail_at(target, "extends", "expected the path of a base scenario (or 'default'), got " +
-                                   describe_node(target));
+    fail_at(target, "extends",
+            "expected the path of a base scenario (or 'default'), got " + describe_node(target));
   if (depth >= kMaxExtendsDepth)
-    fail_at(target, "extends", "more than " + std::to_string(kMaxExtendsDepth) +
-                                   " scenarios extend each other; is there a cycle?");
+    fail_at(target, "extends",
+            "more than " + std::to_string(kMaxExtendsDepth) +
+                " scenarios extend each other; is there a cycle?");
   NodePtr base;
   if (target.text == "default") {
     base = load_tree(default_scenario_text(), std::string(kDefaultScenarioSource), base_dir,
@@ -133,7 +135,7 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
 
 }  // namespace
 
-std::string_view default_scenario_text() { return embedded::default_scenario; }
+std::string_view default_scenario_text() { return embedded::kDefaultScenario; }
 
 namespace {
 Scenario load_scenario_from(std::string_view yaml, const std::string& source,
@@ -157,8 +159,7 @@ Scenario load_scenario(std::string_view yaml, const std::string& source,
 
 Scenario load_scenario_file(const std::filesystem::path& path,
                             const std::vector<std::string>& overrides) {
-  return load_scenario_from(read_scenario_file(path), path.string(), path.parent_path(),
-                            overrides);
+  return load_scenario_from(read_scenario_file(path), path.string(), path.parent_path(), overrides);
 }
 
 void validate(const Scenario& scenario) {

@@ -1251,8 +1251,8 @@ class CliInterrupt : public CliTest {
   /// A run into folder D long enough (200,000 researchers for 5,000 weeks) never to
   /// finish before the signal.
   std::unique_ptr<Process> start_long_run() {
-    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out",
-                  "D", "--quiet"});
+    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out", "D",
+                  "--quiet"});
   }
   /// Waits until the run has created D, then lets it get into the simulation loop,
   /// writing temporaries.

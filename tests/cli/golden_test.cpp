@@ -147,7 +147,8 @@ class GoldenTest : public ::testing::Test {
       if (name == g.name) golden = &g;
     ASSERT_NE(golden, nullptr);
     for (const int threads : {1, 4}) {
-      const Result r = run_and_hash(scenario, extra, threads, dir_ / ("t" + std::to_string(threads)));
+      const Result r =
+          run_and_hash(scenario, extra, threads, dir_ / ("t" + std::to_string(threads)));
       if (std::getenv("TALENTSIM_PRINT_GOLDEN") != nullptr) {
         std::ostringstream s;
         s << "  {\"" << name << "\", 0x" << std::hex << r.state_hash << std::dec << "ULL, {\n";

@@ -28,9 +28,9 @@ TEST(ParallelNanoseconds, CountsEachOutermostPassOnceFromTheThreadThatStartsIt) 
   for_each_chunk(2 * kChunkSize, [](std::size_t, std::size_t, std::size_t) {
     for_each_index(4, 1, [](std::size_t) { spin(2'000'000); });
   });
-  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+  const auto wall =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count();
   const std::int64_t counted = parallel_nanoseconds() - before;
   EXPECT_GE(counted, 16'000'000);  // 2 chunks x 4 spins of 2 ms
   EXPECT_LE(counted, wall);
@@ -61,9 +61,8 @@ TEST(PassUtilisation, IsFullOnOneThreadAndShowsAnUnevenPass) {
     // between tasks (time that counts as idle), but not in all five.
     double full = 0.0;
     for (int attempt = 0; attempt < 5; ++attempt)
-      full = std::max(full, share([] {
-               for_each_index(4, 1, [](std::size_t) { spin(3'000'000); });
-             }));
+      full =
+          std::max(full, share([] { for_each_index(4, 1, [](std::size_t) { spin(3'000'000); }); }));
     EXPECT_GT(full, 0.9);
     EXPECT_LE(full, 1.0);
   }
@@ -71,9 +70,8 @@ TEST(PassUtilisation, IsFullOnOneThreadAndShowsAnUnevenPass) {
     // Two threads, one task of work: at most half their time is busy, whether or not
     // the second thread ever runs.
     tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
-    const double uneven = share([] {
-      for_each_index(2, 1, [](std::size_t i) { spin(i == 0 ? 10'000'000 : 0); });
-    });
+    const double uneven =
+        share([] { for_each_index(2, 1, [](std::size_t i) { spin(i == 0 ? 10'000'000 : 0); }); });
     EXPECT_LE(uneven, 0.6);
   }
   measure_utilisation(false);

@@ -12,7 +12,8 @@
 namespace talentsim {
 namespace {
 
-std::vector<float> lognormal_values(std::size_t n, double median, double sigma, std::uint64_t seed) {
+std::vector<float> lognormal_values(std::size_t n, double median, double sigma,
+                                    std::uint64_t seed) {
   std::vector<float> v(n);
   for (std::size_t i = 0; i < n; ++i) {
     RandomStream rs(seed, static_cast<std::uint32_t>(i), 0, Purpose::kSynthetic);
@@ -45,17 +46,17 @@ TEST(GroupedMedians, EqualSortingForOddAndEvenGroups) {
 TEST(GroupedMedians, ValuesOutsideTheBinRangeStayExact) {
   // Bins cover [2^10, 2^26); put most mass below and above it.
   std::vector<float> v{1.0F, 2.0F, 3.0F, 5e9F, 6e9F, 7e9F, 8e9F};
-  const auto m = grouped_medians(v.size(), 1, FloatBins{10, 26, 8},
-                                 [](std::size_t) { return std::size_t{0}; },
-                                 [&](std::size_t i) { return v[i]; });
+  const auto m = grouped_medians(
+      v.size(), 1, FloatBins{10, 26, 8}, [](std::size_t) { return std::size_t{0}; },
+      [&](std::size_t i) { return v[i]; });
   EXPECT_EQ(m[0], 5e9F);
 }
 
 TEST(GroupedMedians, EmptyGroupGivesZero) {
   std::vector<float> v{10.0F, 20.0F};
-  const auto m = grouped_medians(v.size(), 2, FloatBins{0, 26, 8},
-                                 [](std::size_t) { return std::size_t{0}; },
-                                 [&](std::size_t i) { return v[i]; });
+  const auto m = grouped_medians(
+      v.size(), 2, FloatBins{0, 26, 8}, [](std::size_t) { return std::size_t{0}; },
+      [&](std::size_t i) { return v[i]; });
   EXPECT_EQ(m[0], 15.0);
   EXPECT_EQ(m[1], 0.0);
 }
@@ -67,9 +68,9 @@ TEST(SelectRank, FindsTheExactOrderStatisticForAnyThreadCount) {
   for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     for (const std::uint64_t rank : {0ULL, 1ULL, 24999ULL, 47500ULL, 49999ULL}) {
-      const float got = select_rank(values.size(), rank, FloatBins{-32, 32, 8},
-                                    [](std::size_t) { return true; },
-                                    [&](std::size_t i) { return values[i]; });
+      const float got = select_rank(
+          values.size(), rank, FloatBins{-32, 32, 8}, [](std::size_t) { return true; },
+          [&](std::size_t i) { return values[i]; });
       EXPECT_EQ(got, sorted[rank]) << "rank " << rank << " threads " << threads;
     }
   }

@@ -92,10 +92,10 @@ TEST(Conservation, HoldsEveryTickWithEveryMechanism) {
       counters += r.groups[g].counts.counteroffers;
       raises += r.groups[g].counts.reactive_raises;
       rejected += r.groups[g].counts.rejected_by_limits;
-      EXPECT_EQ(r.groups[g].counts.departures,
-                r.groups[g].counts.departures_to_firm + r.groups[g].counts.departures_to_startup +
-                    r.groups[g].counts.departures_to_independent +
-                    r.groups[g].counts.departures_to_between_jobs);
+      EXPECT_EQ(r.groups[g].counts.departures, r.groups[g].counts.departures_to_firm +
+                                                   r.groups[g].counts.departures_to_startup +
+                                                   r.groups[g].counts.departures_to_independent +
+                                                   r.groups[g].counts.departures_to_between_jobs);
     }
     founded += r.market.startups_founded;
     failed += r.market.startups_failed;
@@ -255,8 +255,8 @@ TEST(Mechanisms, InterviewFreeOffersCannotBeCountered) {
 
 TEST(Mechanisms, HeadcountCapIsNeverExceeded) {
   Simulation sim(everything());
-  const auto cap =
-      static_cast<std::int64_t>(std::floor(1.02 * static_cast<double>(sim.firms()[1].initial_headcount)));
+  const auto cap = static_cast<std::int64_t>(
+      std::floor(1.02 * static_cast<double>(sim.firms()[1].initial_headcount)));
   std::int64_t rejected = 0;
   for (int t = 0; t < 60; ++t) {
     sim.step();
@@ -337,8 +337,8 @@ TEST(Mechanisms, SeparationsAloneEmptyFirmsGeometrically) {
 // with the drift switched off so nothing else moves faith.
 TEST(Mechanisms, ContagionTakesTheShareOfTheTeamThatLeft) {
   const double eta = 0.6;
-  Simulation sim(everything({"ticks=12", "events=[]", "wellbeing.faith_drift=0",
-                             "wellbeing.contagion=0.6"}));
+  Simulation sim(
+      everything({"ticks=12", "events=[]", "wellbeing.faith_drift=0", "wellbeing.contagion=0.6"}));
   for (int t = 0; t < 6; ++t) sim.step();
   const auto& p = sim.researchers();
   const std::size_t n = p.size();
@@ -359,7 +359,8 @@ TEST(Mechanisms, ContagionTakesTheShareOfTheTeamThatLeft) {
   for (std::size_t i = 0; i < n; ++i) {
     const TeamId k = team_end[i];
     // Only those who stayed put in week w + 1 (a move resets faith).
-    if (k == kNoTeam || p.team[i] != k || p.employer[i] != employer_end[i] || p.moves[i] != moves_end[i])
+    if (k == kNoTeam || p.team[i] != k || p.employer[i] != employer_end[i] ||
+        p.moves[i] != moves_end[i])
       continue;
     float expected = faith_end[i];
     if (left[k] > 0) {

@@ -15,7 +15,9 @@
 namespace talentsim {
 namespace {
 
-std::string source_path(const std::string& rel) { return std::string(TALENTSIM_SOURCE_DIR) + "/" + rel; }
+std::string source_path(const std::string& rel) {
+  return std::string(TALENTSIM_SOURCE_DIR) + "/" + rel;
+}
 
 // ---------------------------------------------------------------------------
 // V1: Burdett-Mortensen (1998)
@@ -46,7 +48,8 @@ struct BurdettMortensen {
     const double u = unemployment();
     const double pd = p_sep();
     const double f = F(w);
-    const double e = (1 - pd) * u * (std::exp(-lambda0 * kDt * (1 - f)) - std::exp(-lambda0 * kDt)) /
+    const double e = (1 - pd) * u *
+                     (std::exp(-lambda0 * kDt * (1 - f)) - std::exp(-lambda0 * kDt)) /
                      (1 - (1 - pd) * std::exp(-lambda1 * kDt * (1 - f)));
     return e / (1 - u);
   }
@@ -76,7 +79,8 @@ BmResult run_burdett_mortensen(const BurdettMortensen& bm, std::int64_t research
   for (std::int64_t t = 0; t < ticks; ++t) {
     sim.step();
     if (t >= ticks - 260) {
-      u_sum += static_cast<double>(sim.last_report().market.between_jobs) / static_cast<double>(researchers);
+      u_sum += static_cast<double>(sim.last_report().market.between_jobs) /
+               static_cast<double>(researchers);
       ++u_count;
     }
   }
@@ -89,7 +93,8 @@ BmResult run_burdett_mortensen(const BurdettMortensen& bm, std::int64_t research
   const double n = static_cast<double>(wages.size());
   for (std::size_t i = 0; i < wages.size(); ++i) {
     const double g = bm.G(wages[i]);
-    ks = std::max({ks, std::abs(static_cast<double>(i + 1) / n - g), std::abs(static_cast<double>(i) / n - g)});
+    ks = std::max({ks, std::abs(static_cast<double>(i + 1) / n - g),
+                   std::abs(static_cast<double>(i) / n - g)});
   }
   return {u_sum / u_count, ks, wages.size()};
 }
@@ -256,8 +261,8 @@ Eigen::VectorXd pvr_steady_state(int firms, double delta, double lambda0, double
   Eigen::MatrixXd offers = Eigen::MatrixXd::Zero(k_max + 1, k_max + 1);
   offers(0, 0) = std::exp(-mu0);
   for (int m = 1; m <= k_max; ++m)  // best of the offers is firm m: any firm, 1/K each
-    offers(0, m) = std::exp(-mu0 * (1.0 - double(m) / k_max)) -
-                   std::exp(-mu0 * (1.0 - double(m - 1) / k_max));
+    offers(0, m) =
+        std::exp(-mu0 * (1.0 - double(m) / k_max)) - std::exp(-mu0 * (1.0 - double(m - 1) / k_max));
   for (int k = 1; k <= k_max; ++k) {
     const double per = mu1 / (k_max - 1);  // offers from each other firm
     offers(k, k) = std::exp(-per * (k_max - k));
@@ -293,7 +298,8 @@ TEST(PostelVinayRobin, FirmSharesMatchTheBiddingSteadyState) {
     const auto& r = sim.last_report();
     share[0] += static_cast<double>(r.market.between_jobs) / 1e5;
     for (int k = 0; k < firms; ++k)
-      share[static_cast<std::size_t>(k + 1)] += static_cast<double>(r.groups[static_cast<std::size_t>(k)].headcount) / 1e5;
+      share[static_cast<std::size_t>(k + 1)] +=
+          static_cast<double>(r.groups[static_cast<std::size_t>(k)].headcount) / 1e5;
   }
   double cdf_sim = 0, cdf_exact = 0;
   for (int k = 0; k <= firms; ++k) {

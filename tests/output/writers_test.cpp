@@ -294,10 +294,11 @@ TEST_F(RunWriterTest, FinishedRunHoldsExactlyTheExpectedFiles) {
     EXPECT_EQ(fields[0], std::to_string(t + 1));
   }
 
-  // agents.csv: the pinned header, then every researcher in id order.
+  // agents.csv: the pinned header and the registry's columns marked for it, then every
+  // researcher in id order.
   const auto agents = lines_of(read_text(dir / "agents.csv"));
   ASSERT_EQ(agents.size(), 1 + sim_.researchers().size());
-  EXPECT_EQ(agents[0] + "\n", std::string(kAgentsHeader));
+  EXPECT_EQ(agents[0], std::string(kAgentsHeader) + ",money,appeal,drive");
   for (std::size_t i = 0; i < sim_.researchers().size(); ++i) {
     const auto fields = fields_of(agents[1 + i]);
     ASSERT_EQ(fields.size(), fields_of(agents[0]).size()) << agents[1 + i];

@@ -19,7 +19,8 @@ class ExtendsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) /
-           ("talentsim_extends_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("talentsim_extends_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::create_directories(dir_ / "what_if");
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -51,15 +52,15 @@ firms:
 )");
   const Scenario s = load_scenario_file(path);
   EXPECT_EQ(s.name, "child");
-  EXPECT_EQ(s.ticks, 20);                              // from the base
-  EXPECT_EQ(s.market.separation_rate, 0.1);            // base key kept beside ...
-  EXPECT_EQ(s.market.offer_rate_employed, 3.0);        // ... the child's
+  EXPECT_EQ(s.ticks, 20);                        // from the base
+  EXPECT_EQ(s.market.separation_rate, 0.1);      // base key kept beside ...
+  EXPECT_EQ(s.market.offer_rate_employed, 3.0);  // ... the child's
   ASSERT_EQ(s.firms.size(), 2u);
-  EXPECT_EQ(s.firms[0].pay.median, 450000.0);          // merged by id
+  EXPECT_EQ(s.firms[0].pay.median, 450000.0);  // merged by id
   EXPECT_EQ(s.firms[0].pay.dispersion, 0.3);
   EXPECT_EQ(s.firms[0].workload, 0.8);
   EXPECT_EQ(s.firms[1].pay.median, 500000.0);
-  ASSERT_EQ(s.events.size(), 1u);                      // not given: inherited
+  ASSERT_EQ(s.events.size(), 1u);  // not given: inherited
 }
 
 TEST_F(ExtendsTest, OtherListsReplaceTheBase) {

@@ -24,8 +24,8 @@ TEST(ScenarioReference, DocsAreCurrent) {
 TEST(ScenarioReference, ListsEveryKindOfKey) {
   const std::string r = scenario_reference();
   for (const char* key : {"`market.offer_rate_employed`", "`firms[].pay.median`",
-                          "`firms[].reactive_raise.trigger_departures`", "`events[].offer_rate_multiplier`",
-                          "`extends`", "`choice.noise`"})
+                          "`firms[].reactive_raise.trigger_departures`",
+                          "`events[].offer_rate_multiplier`", "`extends`", "`choice.noise`"})
     EXPECT_NE(r.find(key), std::string::npos) << key;
 }
 

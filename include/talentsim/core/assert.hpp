@@ -9,8 +9,8 @@ namespace talentsim::detail {
 }  // namespace talentsim::detail
 
 #if defined(TALENTSIM_CHECKED) && TALENTSIM_CHECKED
-#define TALENTSIM_ASSERT(cond, msg)                                                    \
-  do {                                                                                 \
+#define TALENTSIM_ASSERT(cond, msg)                                                     \
+  do {                                                                                  \
     if (!(cond)) ::talentsim::detail::assertion_failed(#cond, __FILE__, __LINE__, msg); \
   } while (false)
 #else

@@ -24,22 +24,22 @@ namespace talentsim {
 /// What a draw is for. Each purpose owns a disjoint part of the counter space;
 /// values are part of the reproducibility contract: never renumber them.
 enum class Purpose : std::uint32_t {
-  kInitSkill = 1,      ///< a researcher's skill q (tick 0)
-  kInitEmployment = 2, ///< reserved: unused (initial employers are blocks of rows)
-  kInitSalary = 3,     ///< a researcher's starting salary (tick 0)
-  kPreferences = 4,    ///< alpha, gamma, d of a researcher (tick 0; kept in columns)
-  kClock = 5,          ///< time to the researcher's next market event
-  kEventKinds = 6,     ///< how many events fall in a tick and what each is
-  kOfferFirm = 7,      ///< which recruiter an offer comes from (and which live startup)
-  kOfferWage = 8,      ///< dispersion of an offer's wage (draw 0xFFFF: a team offer's)
-  kChoiceNoise = 9,    ///< Gumbel taste shocks of a decision
-  kCounterOffer = 10,  ///< whether the employer counters
-  kTeamAssign = 11,    ///< which team of its new employer a hire joins
-  kSeparation = 12,    ///< this week's separation of someone hired from outside employment
+  kInitSkill = 1,        ///< a researcher's skill q (tick 0)
+  kInitEmployment = 2,   ///< reserved: unused (initial employers are blocks of rows)
+  kInitSalary = 3,       ///< a researcher's starting salary (tick 0)
+  kPreferences = 4,      ///< alpha, gamma, d of a researcher (tick 0; kept in columns)
+  kClock = 5,            ///< time to the researcher's next market event
+  kEventKinds = 6,       ///< how many events fall in a tick and what each is
+  kOfferFirm = 7,        ///< which recruiter an offer comes from (and which live startup)
+  kOfferWage = 8,        ///< dispersion of an offer's wage (draw 0xFFFF: a team offer's)
+  kChoiceNoise = 9,      ///< Gumbel taste shocks of a decision
+  kCounterOffer = 10,    ///< whether the employer counters
+  kTeamAssign = 11,      ///< which team of its new employer a hire joins
+  kSeparation = 12,      ///< this week's separation of someone hired from outside employment
   kStartupFailure = 13,  ///< whether a startup fails this week (entity: its serial)
-  kTeamRecruit = 14,   ///< whether a startup makes an offer to a former teammate this week
-  kStartupPick = 15,   ///< reserved: unused (the live startup is drawn on kOfferFirm)
-  kSynthetic = 16,     ///< benchmarks and tests
+  kTeamRecruit = 14,     ///< whether a startup makes an offer to a former teammate this week
+  kStartupPick = 15,     ///< reserved: unused (the live startup is drawn on kOfferFirm)
+  kSynthetic = 16,       ///< benchmarks and tests
 };
 
 /// The Philox block cipher this project uses everywhere.

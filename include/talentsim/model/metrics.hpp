@@ -27,7 +27,7 @@ struct FirmTickCounters {
   std::int64_t departures_to_between_jobs = 0;
   std::int64_t counteroffers = 0;
   std::int64_t counteroffers_won = 0;
-  std::int64_t reactive_raises = 0;  ///< researchers whose pay the reactive policy raised
+  std::int64_t reactive_raises = 0;     ///< researchers whose pay the reactive policy raised
   std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
   std::int64_t top_departures = 0;      ///< departures of top talent (any destination)
   std::int64_t published_departures = 0;
@@ -51,16 +51,16 @@ struct GroupMetrics {
 /// The market in one tick.
 struct MarketMetrics {
   std::int64_t employed = 0;
-  std::int64_t between_jobs = 0;     ///< not employed (includes independent researchers)
-  std::int64_t independent = 0;      ///< of which doing independent research
+  std::int64_t between_jobs = 0;  ///< not employed (includes independent researchers)
+  std::int64_t independent = 0;   ///< of which doing independent research
   std::int64_t startups_alive = 0;
   std::int64_t startups_founded = 0;
   std::int64_t startups_failed = 0;
-  double top_talent_hhi = 0.0;       ///< sum over employers of squared top-talent shares, 0..1
-  std::int64_t pending_hires = 0;    ///< accepted offers waiting for their start date
-  std::int64_t offers = 0;           ///< offers made this tick
-  std::int64_t decisions = 0;        ///< researchers who chose among options this tick
-  std::int64_t startups_refused = 0; ///< foundings that found every startup slot taken
+  double top_talent_hhi = 0.0;        ///< sum over employers of squared top-talent shares, 0..1
+  std::int64_t pending_hires = 0;     ///< accepted offers waiting for their start date
+  std::int64_t offers = 0;            ///< offers made this tick
+  std::int64_t decisions = 0;         ///< researchers who chose among options this tick
+  std::int64_t startups_refused = 0;  ///< foundings that found every startup slot taken
 };
 
 /// Everything tick t reports.

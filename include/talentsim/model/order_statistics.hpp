@@ -84,7 +84,9 @@ class GroupedOrderStatistics {
   struct BitRange {
     std::uint32_t low;
     std::uint32_t span;
-    [[nodiscard]] bool contains(float v) const { return std::bit_cast<std::uint32_t>(v) - low < span; }
+    [[nodiscard]] bool contains(float v) const {
+      return std::bit_cast<std::uint32_t>(v) - low < span;
+    }
   };
   [[nodiscard]] BitRange wanted_values(std::size_t g) const {
     if (want_lo_[g] == kNone) return {0u, 0u};  // empty: nothing passes
@@ -121,8 +123,8 @@ class GroupedOrderStatistics {
   FloatBins bins_;
   tbb::enumerable_thread_specific<std::vector<std::uint32_t>> histograms_;
   tbb::enumerable_thread_specific<std::vector<std::vector<float>>> gathered_;
-  std::vector<std::size_t> want_lo_, want_hi_;        // bins holding the ranks
-  std::vector<std::uint64_t> below_lo_, below_hi_;    // values below those bins
+  std::vector<std::size_t> want_lo_, want_hi_;      // bins holding the ranks
+  std::vector<std::uint64_t> below_lo_, below_hi_;  // values below those bins
   std::vector<std::uint64_t> rank_lo_, rank_hi_;
 };
 

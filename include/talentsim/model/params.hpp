@@ -148,17 +148,16 @@ void visit_fields(V& v, PopulationParams& p) {
 
 /// Heterogeneous tastes, drawn once per researcher from its own random stream.
 struct PreferenceParams {
-  double money_median = 1.0;   ///< alpha_i is lognormal with this median ...
-  double money_sigma = 0.2;    ///< ... and this log-sd
-  double appeal_mean = 0.5;    ///< gamma_i ~ normal(mean, sd), floored at 0
+  double money_median = 1.0;  ///< alpha_i is lognormal with this median ...
+  double money_sigma = 0.2;   ///< ... and this log-sd
+  double appeal_mean = 0.5;   ///< gamma_i ~ normal(mean, sd), floored at 0
   double appeal_sd = 0.2;
   double entrepreneurship_mean = -1.0;  ///< d_i ~ normal(mean, sd)
   double entrepreneurship_sd = 0.5;
 };
 template <class V>
 void visit_fields(V& v, PreferenceParams& p) {
-  v.number("money_median", p.money_median, Range::at_least(0.0),
-           "median weight alpha on log pay");
+  v.number("money_median", p.money_median, Range::at_least(0.0), "median weight alpha on log pay");
   v.number("money_sigma", p.money_sigma, Range::between(0.0, 3.0),
            "log-sd of alpha across researchers");
   v.number("appeal_mean", p.appeal_mean, Range::between(-100.0, 100.0),
@@ -171,10 +170,10 @@ void visit_fields(V& v, PreferenceParams& p) {
 
 /// Random-utility choice (docs/MODEL.md phase 4).
 struct ChoiceParams {
-  double noise = 0.15;           ///< tau: logit scale; 0 = the best option wins
-  double burnout_weight = 1.0;   ///< lambda_b: cost of burnout when staying
-  double faith_weight = 1.0;     ///< psi: value of faith in the employer when staying
-  double switching_cost = 0.5;   ///< cost of any move (unvested equity, relocation)
+  double noise = 0.15;          ///< tau: logit scale; 0 = the best option wins
+  double burnout_weight = 1.0;  ///< lambda_b: cost of burnout when staying
+  double faith_weight = 1.0;    ///< psi: value of faith in the employer when staying
+  double switching_cost = 0.5;  ///< cost of any move (unvested equity, relocation)
 };
 template <class V>
 void visit_fields(V& v, ChoiceParams& p) {
@@ -190,11 +189,11 @@ void visit_fields(V& v, ChoiceParams& p) {
 
 /// Burnout and faith dynamics (docs/MODEL.md phase 1).
 struct WellbeingParams {
-  double burnout_fill = 1.5;      ///< kappa, per year
-  double burnout_recovery = 1.0;  ///< rho, per year
-  double faith_drift = 1.0;       ///< per year, toward the employer's baseline
-  double contagion = 0.6;         ///< eta: faith lost per unit share of the team that left
-  double fresh_start_relief = 0.5;  ///< share of burnout shed by a move
+  double burnout_fill = 1.5;              ///< kappa, per year
+  double burnout_recovery = 1.0;          ///< rho, per year
+  double faith_drift = 1.0;               ///< per year, toward the employer's baseline
+  double contagion = 0.6;                 ///< eta: faith lost per unit share of the team that left
+  double fresh_start_relief = 0.5;        ///< share of burnout shed by a move
   std::optional<double> initial_burnout;  ///< absent: each firm's steady state
 };
 template <class V>
@@ -230,10 +229,10 @@ void visit_fields(V& v, OfferWageParams& p) {
 
 /// Market-wide rates (docs/MODEL.md phases 3 and 9). All rates are per year.
 struct MarketParams {
-  double separation_rate = 0.03;          ///< delta
-  double offer_rate_employed = 1.0;       ///< lambda1 (population mean)
-  double offer_rate_between_jobs = 5.0;   ///< lambda0
-  double between_jobs_income = 0.0;       ///< USD/year while between jobs
+  double separation_rate = 0.03;         ///< delta
+  double offer_rate_employed = 1.0;      ///< lambda1 (population mean)
+  double offer_rate_between_jobs = 5.0;  ///< lambda0
+  double between_jobs_income = 0.0;      ///< USD/year while between jobs
   OfferWageParams offer_wages;
 };
 template <class V>
@@ -252,23 +251,23 @@ void visit_fields(V& v, MarketParams& p) {
 /// Startups founded by researchers (docs/MODEL.md phase 8).
 struct StartupParams {
   bool enabled = true;
-  double founding_rate = 0.05;         ///< yearly hazard that a founding idea comes up
-  double funding_climate = 0.0;        ///< utility added to founding
-  std::int64_t max_alive = 0;          ///< 0: automatic (researchers / 500, at least 16)
-  double recruiting_share = 0.05;      ///< share of all offers made by the startup sector
-  double skill_targeting = 1.0;        ///< theta of startup offers
-  double team_offer_rate = 3.0;        ///< yearly offers to each member of the founder's old team
+  double founding_rate = 0.05;     ///< yearly hazard that a founding idea comes up
+  double funding_climate = 0.0;    ///< utility added to founding
+  std::int64_t max_alive = 0;      ///< 0: automatic (researchers / 500, at least 16)
+  double recruiting_share = 0.05;  ///< share of all offers made by the startup sector
+  double skill_targeting = 1.0;    ///< theta of startup offers
+  double team_offer_rate = 3.0;    ///< yearly offers to each member of the founder's old team
   std::int64_t team_recruit_weeks = 26;
-  double pay_fraction = 0.7;           ///< cash pay relative to the market for the skill
-  double equity_value = 0.4;           ///< value of equity as a share of cash pay
-  double founder_pay_fraction = 0.4;   ///< founder's cash pay relative to the market
-  double appeal_base = 0.5;            ///< appeal of a startup whose founder has skill 1
-  double appeal_per_log_skill = 0.2;   ///< appeal gained per unit of the founder's log skill
+  double pay_fraction = 0.7;          ///< cash pay relative to the market for the skill
+  double equity_value = 0.4;          ///< value of equity as a share of cash pay
+  double founder_pay_fraction = 0.4;  ///< founder's cash pay relative to the market
+  double appeal_base = 0.5;           ///< appeal of a startup whose founder has skill 1
+  double appeal_per_log_skill = 0.2;  ///< appeal gained per unit of the founder's log skill
   double prestige = 0.0;
   double workload = 0.8;
   double faith_baseline = 0.8;
-  double failure_rate = 0.2;           ///< yearly hazard of failing when large
-  double small_size = 5.0;             ///< hazard is failure_rate x (1 + small_size / headcount)
+  double failure_rate = 0.2;  ///< yearly hazard of failing when large
+  double small_size = 5.0;    ///< hazard is failure_rate x (1 + small_size / headcount)
 };
 template <class V>
 void visit_fields(V& v, StartupParams& p) {
@@ -308,9 +307,9 @@ void visit_fields(V& v, StartupParams& p) {
 
 /// Leaving for independent research (docs/MODEL.md phase 4).
 struct IndependentParams {
-  double consider_rate = 0.05;   ///< yearly hazard of considering independent research
-  double income = 150000.0;      ///< USD/year (grants, savings, consulting)
-  double value = 0.0;            ///< utility of independence itself
+  double consider_rate = 0.05;  ///< yearly hazard of considering independent research
+  double income = 150000.0;     ///< USD/year (grants, savings, consulting)
+  double value = 0.0;           ///< utility of independence itself
   double workload = 0.1;
 };
 template <class V>
@@ -319,8 +318,7 @@ void visit_fields(V& v, IndependentParams& p) {
            "yearly hazard that a researcher not already independent (employed or between "
            "jobs) considers independent research");
   v.number("income", p.income, Range::positive(), "income of an independent researcher, USD/year");
-  v.number("value", p.value, Range::between(-100.0, 100.0),
-           "utility of independence itself");
+  v.number("value", p.value, Range::between(-100.0, 100.0), "utility of independence itself");
   v.number("workload", p.workload, Range::unit(), "workload of independent research");
 }
 
@@ -366,8 +364,8 @@ void visit_fields(V& v, RecruitingPolicy& p) {
 struct HiringPolicy {
   bool interview_free = false;
   std::int64_t lag_weeks = 4;
-  std::optional<double> headcount_cap;  ///< multiple of the initial headcount
-  std::optional<double> payroll_budget; ///< multiple of the initial payroll
+  std::optional<double> headcount_cap;   ///< multiple of the initial headcount
+  std::optional<double> payroll_budget;  ///< multiple of the initial payroll
 };
 template <class V>
 void visit_fields(V& v, HiringPolicy& p) {
@@ -424,7 +422,7 @@ struct FirmParams {
   std::string name;
   FirmKind kind = FirmKind::kBigTech;
   double headcount_share = 0.0;
-  double skill_shift = 0.0;       ///< mean log-skill of its initial staff, relative to the market
+  double skill_shift = 0.0;  ///< mean log-skill of its initial staff, relative to the market
   PayPolicy pay;
   double workload = 0.6;
   double faith_baseline = 0.7;
@@ -447,8 +445,7 @@ void visit_fields(V& v, FirmParams& f) {
            "mean log skill of the firm's initial staff relative to the market");
   v.section("pay", f.pay, "pay policy");
   v.number("workload", f.workload, Range::unit(), "W: workload, 0..1");
-  v.number("faith_baseline", f.faith_baseline, Range::unit(),
-           "faith its researchers drift toward");
+  v.number("faith_baseline", f.faith_baseline, Range::unit(), "faith its researchers drift toward");
   v.number("founder_appeal", f.founder_appeal, Range::unit(),
            "A: appeal of its founder/CEO and mission, 0..1");
   v.number("prestige", f.prestige, Range::between(-100.0, 100.0), "utility of working there");
@@ -472,15 +469,15 @@ struct Setting {
 struct Event {
   EventType type = EventType::kCampaign;
   std::int64_t week = 1;
-  std::string firm;                ///< the acting firm (all but market events)
+  std::string firm;  ///< the acting firm (all but market events)
   // campaign
-  std::string target;              ///< firm whose top people are targeted
-  double top_share = 0.1;          ///< share of the target's researchers, by skill
+  std::string target;      ///< firm whose top people are targeted
+  double top_share = 0.1;  ///< share of the target's researchers, by skill
   double offer_rate_multiplier = 5.0;
   double appeal_boost = 0.2;
   std::int64_t weeks = 12;
   // pay_change
-  double change = 0.1;             ///< +0.1 = +10%
+  double change = 0.1;  ///< +0.1 = +10%
   Eligibility who = Eligibility::kAll;
   // workload
   double workload = 0.5;

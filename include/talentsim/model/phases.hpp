@@ -165,8 +165,7 @@ void book_moves(World& w, TickBuffers& t, const std::vector<MoveRecord>& records
 /// Adds every ledger into the shared counts (serial) and empties them.
 void settle_moves(World& w, TickBuffers& t);
 /// Relocates, books and settles one voluntary move (serial phases).
-void move_now(World& w, TickBuffers& t, ResearcherId id, FirmId to, float salary,
-              bool independent);
+void move_now(World& w, TickBuffers& t, ResearcherId id, FirmId to, float salary, bool independent);
 /// Exogenous job loss (or a failed startup): to between jobs, booked and settled.
 void separate_now(World& w, TickBuffers& t, ResearcherId id);
 
@@ -194,7 +193,7 @@ class EventsPhase final : public PhaseUnit {
 
  private:
   void apply(World& world, const Event& event);
-  bool rates_changed_ = false;            ///< an event may have changed everyone's rates
+  bool rates_changed_ = false;               ///< an event may have changed everyone's rates
   std::vector<Campaign> campaigns_changed_;  ///< campaigns that started or ended
 };
 
@@ -240,7 +239,7 @@ class MovesPhase final : public PhaseUnit {
   void run(World& world, TickBuffers& tick) override;
 
  private:
-  std::vector<std::vector<MoveRecord>> records_;     ///< per chunk
+  std::vector<std::vector<MoveRecord>> records_;    ///< per chunk
   std::vector<std::vector<PendingHire>> accepted_;  ///< per chunk: offers accepted now
 };
 

@@ -53,8 +53,8 @@ class RateTable {
   [[nodiscard]] SkillPowers skill_powers(double skill) const {
     SkillPowers p;
     p.log_skill = std::log(skill);
-    const std::size_t u = thetas_.size() < SkillPowers::kCached ? thetas_.size()
-                                                                 : SkillPowers::kCached;
+    const std::size_t u =
+        thetas_.size() < SkillPowers::kCached ? thetas_.size() : SkillPowers::kCached;
     double quarter = 0.0;
     for (std::size_t k = 0; k < u; ++k) {
       const int m = theta_quarters_[k];

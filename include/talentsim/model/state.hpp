@@ -48,11 +48,13 @@ inline float bounded_salary(double usd) {
 /// Salaries are never negative, so adding 0.5 and truncating rounds half away from zero,
 /// like llround, without a library call in hot loops.
 inline std::int64_t cents(float usd) {
+  // NOLINTNEXTLINE(bugprone-incorrect-roundings): the value is never negative (see above)
   return static_cast<std::int64_t>(static_cast<double>(usd) * 100.0 + 0.5);
 }
 
 /// A value in [0, 1] in 32.32 fixed point, for order-independent exact sums.
 inline std::int64_t fixed_point(float x) {
+  // NOLINTNEXTLINE(bugprone-incorrect-roundings): x is in [0, 1], so + 0.5 rounds half up
   return static_cast<std::int64_t>(static_cast<double>(x) * 4294967296.0 + 0.5);
 }
 inline constexpr double kFixedPointOne = 4294967296.0;
@@ -86,7 +88,7 @@ struct HugePageAllocator {
     if (n * sizeof(T) < kHugePage)
       std::allocator<T>().deallocate(p, n);
     else
-      std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): it came from aligned_alloc
+      std::free(p);  // it came from aligned_alloc
   }
   friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
 };
@@ -117,22 +119,22 @@ struct ColumnInfo {
 /// Researcher state, one column per variable (docs/MODEL.md "Researchers").
 struct ResearcherColumns {
   // Read every tick.
-  Column<FirmId> employer;       ///< kNoFirm while between jobs or independent
+  Column<FirmId> employer;  ///< kNoFirm while between jobs or independent
   Column<std::uint8_t> flags;
-  Column<TeamId> team;           ///< kNoTeam when not employed
-  Column<float> burnout;         ///< b in [0, 1]
-  Column<float> faith;           ///< f in [0, 1]
-  Column<float> salary;          ///< USD/year
-  Column<Tick> next_event;       ///< tick of the next offer/hazard/separation event
+  Column<TeamId> team;      ///< kNoTeam when not employed
+  Column<float> burnout;    ///< b in [0, 1]
+  Column<float> faith;      ///< f in [0, 1]
+  Column<float> salary;     ///< USD/year
+  Column<Tick> next_event;  ///< tick of the next offer/hazard/separation event
   // Read when a researcher acts.
-  Column<float> skill;           ///< q, lognormal, median 1
-  Column<Tick> hired_tick;       ///< tenure = tick - hired_tick
+  Column<float> skill;      ///< q, lognormal, median 1
+  Column<Tick> hired_tick;  ///< tenure = tick - hired_tick
   Column<FirmId> initial_employer;
-  Column<std::uint16_t> moves;   ///< voluntary moves so far (saturates)
+  Column<std::uint16_t> moves;  ///< voluntary moves so far (saturates)
   // Heterogeneous tastes, drawn once at the start (docs/MODEL.md "preferences").
-  Column<float> money;           ///< alpha: weight on log pay
-  Column<float> appeal;          ///< gamma: weight on founder appeal
-  Column<float> drive;           ///< d: entrepreneurial drive
+  Column<float> money;   ///< alpha: weight on log pay
+  Column<float> appeal;  ///< gamma: weight on founder appeal
+  Column<float> drive;   ///< d: entrepreneurial drive
 
   [[nodiscard]] std::size_t size() const { return employer.size(); }
   void resize(std::size_t n);
@@ -164,8 +166,8 @@ struct ResearcherColumns {
 
 /// Element type of a column given its member pointer.
 template <auto Member>
-using ColumnValue = typename std::remove_cvref_t<
-    decltype(std::declval<ResearcherColumns&>().*Member)>::value_type;
+using ColumnValue =
+    typename std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*Member)>::value_type;
 
 /// Number of researcher columns.
 inline constexpr std::size_t kColumnCount = [] {
@@ -214,9 +216,9 @@ inline constexpr ColumnSet kAllColumns =
 /// integer counts, so their final values do not depend on the order.
 struct TeamState {
   std::uint32_t size = 0;
-  std::uint32_t left_count = 0;    ///< voluntary departures this tick (read and reset next tick)
-  Tick recruit_until = 0;          ///< a startup founded by a former member recruits until then
-  FirmId recruiter = kNoFirm;      ///< that startup's slot ...
+  std::uint32_t left_count = 0;  ///< voluntary departures this tick (read and reset next tick)
+  Tick recruit_until = 0;        ///< a startup founded by a former member recruits until then
+  FirmId recruiter = kNoFirm;    ///< that startup's slot ...
   std::uint32_t recruiter_serial = 0;  ///< ... and serial, so a reused slot does not count
 };
 
@@ -233,9 +235,9 @@ struct TeamWeek {
 struct FirmState {
   FirmParams params;
   bool is_startup = false;
-  bool alive = true;              ///< startup slots: in use
-  double pay_base = 0.0;          ///< pay(q) = pay_base * q^beta (before dispersion)
-  double appeal = 0.0;            ///< founder appeal A
+  bool alive = true;      ///< startup slots: in use
+  double pay_base = 0.0;  ///< pay(q) = pay_base * q^beta (before dispersion)
+  double appeal = 0.0;    ///< founder appeal A
   // Exact counts.
   std::int64_t headcount = 0;
   std::int64_t top = 0;
@@ -250,7 +252,7 @@ struct FirmState {
   std::vector<std::uint32_t> covered_departures;
   std::int64_t cooldown_until = 0;
   // Startups.
-  std::uint32_t serial = 0;       ///< 1, 2, ... in founding order; 0 for named firms
+  std::uint32_t serial = 0;  ///< 1, 2, ... in founding order; 0 for named firms
   std::int64_t founded_tick = 0;
   ResearcherId founder = 0;
   std::vector<ResearcherId> members;  ///< everyone who joined; pruned lazily

@@ -105,9 +105,7 @@ struct World {
   /// Reporting group of a firm: itself if named, else the startups group.
   [[nodiscard]] std::size_t group_of(FirmId firm) const { return firm < named ? firm : named; }
   /// Row of the rate tables for an employee of `firm` (all startups share one).
-  [[nodiscard]] std::size_t employer_row(FirmId firm) const {
-    return firm < named ? firm : named;
-  }
+  [[nodiscard]] std::size_t employer_row(FirmId firm) const { return firm < named ? firm : named; }
   /// Place in the flow matrix: named firms, startup, independent, between jobs.
   [[nodiscard]] std::size_t place_of(FirmId firm, bool independent) const {
     if (firm == kNoFirm) return independent ? named + 1 : named + 2;

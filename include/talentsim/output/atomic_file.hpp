@@ -34,6 +34,4 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
-
-
 }  // namespace talentsim

@@ -28,7 +28,8 @@ struct GroupSummary {
   std::int64_t cohort = 0, cohort_retained = 0;
   std::int64_t top_cohort = 0, top_cohort_retained = 0;
   std::int64_t published_cohort = 0, published_cohort_retained = 0;
-  /// Weeks in which three or more top-talent researchers left (docs/MODEL.md V6), and the most in a week.
+  /// Weeks in which three or more top-talent researchers left (docs/MODEL.md V6), and the most in a
+  /// week.
   std::int64_t weeks_with_3_top_departures = 0;
   std::int64_t most_top_departures_in_a_week = 0;
 };

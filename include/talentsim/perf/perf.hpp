@@ -47,22 +47,22 @@ TickTraffic tick_traffic(const Simulation& sim);
 /// One measured run.
 struct Measurement {
   int threads = 0;
-  double seconds = 0.0;            ///< the tick loop only
+  double seconds = 0.0;  ///< the tick loop only
   double agent_ticks_per_second = 0.0;
   double ns_per_agent_tick = 0.0;
   std::vector<std::string> phase_names;  ///< the schedule's phases, in order
   std::vector<double> phase_ns_per_agent_tick;
   /// The part of each phase spent outside parallel passes (serial code).
   std::vector<double> phase_serial_ns_per_agent_tick;
-  double serial_share = 0.0;       ///< serial time / tick-loop time
-  double passes_per_tick = 0.0;    ///< parallel passes (fork/joins) per tick
-  double empty_pass_seconds = 0.0; ///< one pass doing nothing over the researchers
+  double serial_share = 0.0;        ///< serial time / tick-loop time
+  double passes_per_tick = 0.0;     ///< parallel passes (fork/joins) per tick
+  double empty_pass_seconds = 0.0;  ///< one pass doing nothing over the researchers
   /// Of the time the parallel passes could use all threads, the share their tasks
   /// worked (measure_utilisation); the rest is fork/join and the passes' tails.
   double pass_utilisation = 0.0;
-  TickTraffic traffic{};           ///< bytes a tick reads and writes once each
-  double stream_seconds = 0.0;     ///< streaming those bytes once, same threads
-  double roofline_ratio = 0.0;     ///< mean tick time / stream_seconds
+  TickTraffic traffic{};        ///< bytes a tick reads and writes once each
+  double stream_seconds = 0.0;  ///< streaming those bytes once, same threads
+  double roofline_ratio = 0.0;  ///< mean tick time / stream_seconds
   std::uint64_t state_hash = 0;
   std::size_t peak_rss_bytes = 0;  ///< process peak while the simulation lived
 };

@@ -37,13 +37,14 @@
 
 namespace talentsim {
 
-const PhaseSpec& DecisionPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "decisions", "3-5",
-      "the deciders' rows; firms, campaigns, rate tables, startups, pending hires; team offers",
-      "decisions, offer and choice counts (TickBuffers)", columns<&ResearcherColumns::next_event>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{
+    "decisions", "3-5",
+    "the deciders' rows; firms, campaigns, rate tables, startups, pending hires; team offers",
+    "decisions, offer and choice counts (TickBuffers)", columns<&ResearcherColumns::next_event>()};
+}  // namespace
+
+const PhaseSpec& DecisionPhase::spec() const { return kSpec; }
 
 namespace {
 
@@ -185,8 +186,8 @@ class Decider {
     if (events.found_idea && st.enabled && !w_.startups.free.empty()) {
       Option& o = next_option(Option::Kind::kFound, kNoFirm, 0);
       o.wage = st.founder_pay_fraction * w_.market_pay_of(skill_);
-      o.value = money_ * log_pay(o.wage * (1.0 + st.equity_value)) + drive_ +
-                st.funding_climate - leave_cost_;
+      o.value = money_ * log_pay(o.wage * (1.0 + st.equity_value)) + drive_ + st.funding_climate -
+                leave_cost_;
     }
     const auto& ind = w_.scenario.independent;
     if (events.independence_idea && !independent_) {
@@ -233,8 +234,8 @@ class Decider {
 
   void add_stay() {
     const auto& ch = w_.scenario.choice;
-    Option& stay = next_option(Option::Kind::kStay, employer_,
-                               employed_ ? w_.firms[employer_].serial : 0);
+    Option& stay =
+        next_option(Option::Kind::kStay, employer_, employed_ ? w_.firms[employer_].serial : 0);
     stay.wage = salary_;
     if (employed_) {
       const double log_own = w_.firms[employer_].is_startup
@@ -358,7 +359,7 @@ class Decider {
 
   // Phase 4: random utility (choice.hpp), taste shocks in option order, the best wins.
   std::size_t choose() {
-    double values[kMaxOptions];  // NOLINT: the first n_ are set below
+    double values[kMaxOptions];  // the first n_ are set below
     for (std::size_t k = 0; k < n_; ++k) values[k] = opts_[k].value;
     const std::span<double> v(values, n_);
     const double noise = w_.scenario.choice.noise;
@@ -387,9 +388,8 @@ class Decider {
     if (!(counter.uniform() < mine.params.retention.probability)) return chosen;
     d.counter_made = true;
     const double s_now = std::max(salary_, 1.0);
-    const double cap_e =
-        std::max(s_now, std::min(s_now * (1.0 + mine.params.retention.max_raise),
-                                 mine.params.pay.ceiling * policy_pay(mine)));
+    const double cap_e = std::max(s_now, std::min(s_now * (1.0 + mine.params.retention.max_raise),
+                                                  mine.params.pay.ceiling * policy_pay(mine)));
     const double wage = opts_[chosen].wage;
     const double cap_j =
         uniform_wages_ ? wage : std::max(wage, rival.params.pay.ceiling * policy_pay(rival));
@@ -459,8 +459,7 @@ class Decider {
         d.drop_pending = had_pending;
         break;
     }
-    return d.action != Decision::Action::kStay || d.separation || d.counter_made ||
-           d.drop_pending;
+    return d.action != Decision::Action::kStay || d.separation || d.counter_made || d.drop_pending;
   }
 
   World& w_;
@@ -486,7 +485,7 @@ class Decider {
   const double log_salary_;
   const double leave_cost_;
   const PendingHire* pending_ = nullptr;
-  Option opts_[kMaxOptions];  // NOLINT: uninitialised on purpose; n_ counts the filled ones
+  Option opts_[kMaxOptions];  // uninitialised on purpose; n_ counts the filled ones
   std::size_t n_ = 0;
 };
 

@@ -25,13 +25,14 @@
 
 namespace talentsim {
 
-const PhaseSpec& EventsPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "events", "2", "scenario events; employer, flags, skill",
-      "campaigns, firm policies and payroll, live scenario, rate tables, salary histogram",
-      columns<&ResearcherColumns::salary, &ResearcherColumns::next_event>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{
+    "events", "2", "scenario events; employer, flags, skill",
+    "campaigns, firm policies and payroll, live scenario, rate tables, salary histogram",
+    columns<&ResearcherColumns::salary, &ResearcherColumns::next_event>()};
+}  // namespace
+
+const PhaseSpec& EventsPhase::spec() const { return kSpec; }
 
 namespace {
 

@@ -21,13 +21,13 @@
 
 namespace talentsim {
 
-const PhaseSpec& HiringLimitsPhase::spec() const {
-  static const PhaseSpec kSpec{"hiring_limits", "6",
-                               "limited hires (TickBuffers); firms' limits, counts and payroll",
-                               "refused decisions and pending hires; rejected_by_limits",
-                               ColumnSet{0}};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{"hiring_limits", "6",
+                          "limited hires (TickBuffers); firms' limits, counts and payroll",
+                          "refused decisions and pending hires; rejected_by_limits", ColumnSet{0}};
+}  // namespace
+
+const PhaseSpec& HiringLimitsPhase::spec() const { return kSpec; }
 
 namespace {
 bool limits_hiring(const FirmState& f) {
@@ -84,7 +84,7 @@ void HiringLimitsPhase::run(World& world, TickBuffers& tick) {
       budget[f] = (*h.payroll_budget * static_cast<double>(firm.initial_payroll_cents) -
                    static_cast<double>(firm.payroll_cents)) /
                   100.0;
-    ranked[f] = h.payroll_budget || places[f] < static_cast<double>(starting[f]);
+    ranked[f] = static_cast<char>(h.payroll_budget || places[f] < static_cast<double>(starting[f]));
     any = any || ranked[f] != 0;
   }
   if (!any) return;
@@ -108,8 +108,8 @@ void HiringLimitsPhase::run(World& world, TickBuffers& tick) {
     if (!world.firms[f].params.hiring.payroll_budget) {
       // A headcount cap alone takes the best floor(places): which ones those are does
       // not need the whole order.
-      const auto take = static_cast<std::size_t>(
-          std::clamp(places[f], 0.0, static_cast<double>(list.size())));
+      const auto take =
+          static_cast<std::size_t>(std::clamp(places[f], 0.0, static_cast<double>(list.size())));
       const auto cut = list.begin() + static_cast<std::ptrdiff_t>(take);
       std::nth_element(list.begin(), cut, list.end(), better);
       std::for_each(cut, list.end(), refuse);

@@ -26,12 +26,13 @@
 
 namespace talentsim {
 
-const PhaseSpec& MetricsPhase::spec() const {
-  static const PhaseSpec kSpec{"metrics", "11",
-                               "firms, group sums, salary histogram, startups; employer, salary",
-                               "the report (TickBuffers)", ColumnSet{0}};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{"metrics", "11",
+                          "firms, group sums, salary histogram, startups; employer, salary",
+                          "the report (TickBuffers)", ColumnSet{0}};
+}  // namespace
+
+const PhaseSpec& MetricsPhase::spec() const { return kSpec; }
 
 void MetricsPhase::run(World& world, TickBuffers& tick) { compute(world, tick, tick.report); }
 
@@ -43,8 +44,9 @@ void recount_group_state(const World& w, std::vector<GroupSums>& sums,
     std::vector<GroupSums> sums;
     std::vector<std::uint32_t> histogram;
   };
-  tbb::enumerable_thread_specific<Local> local(
-      [&] { return Local{std::vector<GroupSums>(groups), std::vector<std::uint32_t>(groups * bins)}; });
+  tbb::enumerable_thread_specific<Local> local([&] {
+    return Local{std::vector<GroupSums>(groups), std::vector<std::uint32_t>(groups * bins)};
+  });
   for_each_chunk(w.people.size(), [&](std::size_t, std::size_t b, std::size_t e) {
     Local& l = local.local();
     for (std::size_t i = b; i < e; ++i) {
@@ -142,8 +144,7 @@ void verify_incremental_state(const World& w, const TickBuffers& buffers) {
   }
   // Every move is settled: no ledger holds anything.
   for (const Ledger& l : buffers.ledgers)
-    if (!l.empty())
-      throw ModelError("a move ledger was not settled" + when);
+    if (!l.empty()) throw ModelError("a move ledger was not settled" + when);
   // Every team with departures this tick is listed for next week's contagion.
   std::vector<char> listed(w.teams.size(), 0);
   for (const TeamId k : w.team_signals.left) listed[k] = 1;
@@ -238,7 +239,8 @@ std::vector<double> MetricsPhase::exact_medians(const World& w,
       const FirmId f = emp[i];
       const std::size_t g = f < nm ? f : (f == kNoFirm ? nm + 1u : nm);
       const float s = sal[i];
-      if (want[g].contains(s)) [[unlikely]] stats.gather_wanted(g, s);
+      if (want[g].contains(s)) [[unlikely]]
+        stats.gather_wanted(g, s);
     }
   });
   const auto pairs = stats.finish();

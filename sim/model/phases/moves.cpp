@@ -35,14 +35,15 @@ inline constexpr ColumnSet kMoveColumns =
             &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
             &ResearcherColumns::hired_tick, &ResearcherColumns::moves>();
 
-const PhaseSpec& MovesPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "moves", "7", "decisions and due pending hires (TickBuffers); firms",
-      "firm counts and counters, teams, flows, group sums, pending hires; founders, "
-      "separations, redraw (TickBuffers)",
-      kMoveColumns};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{
+    "moves", "7", "decisions and due pending hires (TickBuffers); firms",
+    "firm counts and counters, teams, flows, group sums, pending hires; founders, "
+    "separations, redraw (TickBuffers)",
+    kMoveColumns};
+}  // namespace
+
+const PhaseSpec& MovesPhase::spec() const { return kSpec; }
 
 namespace {
 
@@ -94,7 +95,8 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
     TeamState& team = w.teams[r.from_team];
     if (voluntary) {
       // Contagion next week reads how many of the team left this week.
-      if (std::atomic_ref<std::uint32_t>(team.left_count).fetch_add(1, std::memory_order_relaxed) == 0)
+      if (std::atomic_ref<std::uint32_t>(team.left_count).fetch_add(1, std::memory_order_relaxed) ==
+          0)
         ledger.teams_left.push_back(r.from_team);
       const FirmState& firm = w.firms[r.from];
       if (!firm.covered_departures.empty() && covers(firm.params.reactive_raise.who, r.flags))
@@ -121,7 +123,7 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
 }  // namespace
 
 MoveRecord relocate(World& w, ResearcherId id, FirmId to, float salary, bool independent,
-                                MoveKind kind) {
+                    MoveKind kind) {
   const auto t = static_cast<std::uint32_t>(w.tick);
   salary = bounded_salary(salary);
   MoveRecord r;
@@ -155,8 +157,8 @@ MoveRecord relocate(World& w, ResearcherId id, FirmId to, float salary, bool ind
   if (to != kNoFirm) {
     const FirmState& f = w.firms[to];
     RandomStream rs(w.scenario.seed, id, t, Purpose::kTeamAssign);
-    const auto k = std::min<std::uint32_t>(
-        f.team_count - 1, static_cast<std::uint32_t>(rs.uniform() * f.team_count));
+    const auto k = std::min<std::uint32_t>(f.team_count - 1,
+                                           static_cast<std::uint32_t>(rs.uniform() * f.team_count));
     r.to_team = f.team_begin + k;
     w.people.faith[id] = static_cast<float>(f.params.faith_baseline);
   } else {
@@ -218,8 +220,8 @@ void settle_moves(World& w, TickBuffers& t) {
       firm.payroll_cents += d.payroll_cents;
       firm.tick += d.tick;
       if (d.covered_departures != 0)
-        firm.covered_departures[static_cast<std::size_t>(w.tick) % firm.covered_departures.size()] +=
-            d.covered_departures;
+        firm.covered_departures[static_cast<std::size_t>(w.tick) %
+                                firm.covered_departures.size()] += d.covered_departures;
       d = FirmDelta{};
     }
     l.touched_firms.clear();
@@ -268,7 +270,8 @@ void move_now(World& w, TickBuffers& t, ResearcherId id, FirmId to, float salary
 
 void separate_now(World& w, TickBuffers& t, ResearcherId id) {
   if (w.people.employer[id] == kNoFirm) return;
-  apply_move(w, t, relocate(w, id, kNoFirm, static_cast<float>(w.scenario.market.between_jobs_income),
+  apply_move(w, t,
+             relocate(w, id, kNoFirm, static_cast<float>(w.scenario.market.between_jobs_income),
                       false, MoveKind::kInvoluntary),
              ledger(w, t));
   settle_moves(w, t);

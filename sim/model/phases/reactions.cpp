@@ -17,13 +17,14 @@
 
 namespace talentsim {
 
-const PhaseSpec& ReactionsPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "reactions", "10", "covered departures, policies; employer, flags, salary; redraw",
-      "firms' payroll, cooldowns, reactive_raises; salary histogram",
-      columns<&ResearcherColumns::salary, &ResearcherColumns::next_event>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{"reactions", "10",
+                          "covered departures, policies; employer, flags, salary; redraw",
+                          "firms' payroll, cooldowns, reactive_raises; salary histogram",
+                          columns<&ResearcherColumns::salary, &ResearcherColumns::next_event>()};
+}  // namespace
+
+const PhaseSpec& ReactionsPhase::spec() const { return kSpec; }
 
 namespace {
 

@@ -16,14 +16,15 @@
 
 namespace talentsim {
 
-const PhaseSpec& SeparationsPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "separations", "9", "separation draws (TickBuffers); employer",
-      "firm counts and counters, teams, flows, group sums; redraw (TickBuffers)",
-      columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
-              &ResearcherColumns::salary, &ResearcherColumns::hired_tick>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{
+    "separations", "9", "separation draws (TickBuffers); employer",
+    "firm counts and counters, teams, flows, group sums; redraw (TickBuffers)",
+    columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
+            &ResearcherColumns::salary, &ResearcherColumns::hired_tick>()};
+}  // namespace
+
+const PhaseSpec& SeparationsPhase::spec() const { return kSpec; }
 
 void SeparationsPhase::run(World& world, TickBuffers& tick) {
   const std::size_t chunks = tick.decisions.size();

@@ -20,15 +20,16 @@
 
 namespace talentsim {
 
-const PhaseSpec& StartupsPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "startups", "8", "founders (TickBuffers); startup slots; skill, team, employer",
-      "startup slots, firms, teams, team signals, pending hires",
-      columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
-              &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
-              &ResearcherColumns::hired_tick, &ResearcherColumns::moves>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{
+    "startups", "8", "founders (TickBuffers); startup slots; skill, team, employer",
+    "startup slots, firms, teams, team signals, pending hires",
+    columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
+            &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
+            &ResearcherColumns::hired_tick, &ResearcherColumns::moves>()};
+}  // namespace
+
+const PhaseSpec& StartupsPhase::spec() const { return kSpec; }
 
 void configure_startup(const World& w, FirmState& f) {
   // From the live startup settings, so market events reach startups too.

@@ -25,13 +25,14 @@
 
 namespace talentsim {
 
-const PhaseSpec& WellbeingPhase::spec() const {
-  static const PhaseSpec kSpec{
-      "wellbeing", "1", "employer, flags, team, burnout, faith; team signals; firms' workload",
-      "team signals; group sums; team offers",
-      columns<&ResearcherColumns::burnout, &ResearcherColumns::faith>()};
-  return kSpec;
-}
+namespace {
+constexpr PhaseSpec kSpec{"wellbeing", "1",
+                          "employer, flags, team, burnout, faith; team signals; firms' workload",
+                          "team signals; group sums; team offers",
+                          columns<&ResearcherColumns::burnout, &ResearcherColumns::faith>()};
+}  // namespace
+
+const PhaseSpec& WellbeingPhase::spec() const { return kSpec; }
 
 void WellbeingPhase::prepare_team_week(World& world) {
   TeamSignals& signals = world.team_signals;
