@@ -38,21 +38,21 @@ struct Golden {
 
 // clang-format off
 const std::vector<Golden> kGolden = {
-  {"meta_2024-seed1", 0xa1ea1d7233cb4876ULL, {
-    {"agents.csv", "53f498050955d609507ce5382bab7e70a1ac2c2480fff6ae8f86f79a197c69ca"},
-    {"flows.csv", "80e57832da892e0ba0f04554fcee3eaa6030fba8e0571d3d0a9af6c4f7f24594"},
-    {"market.csv", "4310396a014009a9aa9fd9ae6bd812e7989c5a882ff18c9ff595886da069e57e"},
+  {"meta_2024-seed1", 0x2c16e4c1719a2939ULL, {
+    {"agents.csv", "4d9b20e9cd22e1094047e419a56bafb056a9318e26c07ca263922cfdf6febc1a"},
+    {"flows.csv", "1da4a67d35702ea47e5d2742b180f0962d8e98fc0978957519618812d563a0ef"},
+    {"market.csv", "b5449c7ac12dd450c49403ba836afddf83cd62299726cc62a125bf122d2d5320"},
     {"scenario.yaml", "55137ffac5f8a14f3e5d8df64aa115933d3f412e0593d0d23a553e5a59343bfb"},
-    {"summary.json", "8c72404fb38bb3cb9933c3b5d8c09d13f4f804667478c1f1f9b7288b79f1dcf4"},
-    {"timeseries.csv", "6acaf3132302f2edec81544a9a00086132ff81b091fc2d20371884f2e7e39d33"},
+    {"summary.json", "359fc95ee2388100a490881bab9d5d865b049dabe80476149a19a906ff965617"},
+    {"timeseries.csv", "f43e3a4bbb7bc75c8e8ef3db90faab6680022b0ba0ba32697b6addea788f7b6f"},
   }},
-  {"meta_2024-seed2", 0x9e7f963fc3dfaff6ULL, {
-    {"agents.csv", "86ae08c3ecbe7e1c356ce1deecf8ee4db661c0e24852628fb5677682508640f6"},
-    {"flows.csv", "78d4ab2970866e3965377231701b4c7ae214e0c222b715562305dc0e4ee4835a"},
-    {"market.csv", "d69c2b9d1a7c223ce59a3842ad09615c2959522ea7425254b286a99eea9ba834"},
+  {"meta_2024-seed2", 0xcb59b24d8acf1585ULL, {
+    {"agents.csv", "b2999a5dd227791c10882847b3a1e88ebabdca586e215d839cc18d6d0ea5b2dd"},
+    {"flows.csv", "65c8095c8ba6194e1856d81c75129176d8bee09b4702971eb5bdb75ede7cdab6"},
+    {"market.csv", "62fe15b9f58124f64156bb8c8489eae50d925975b4e453969de5bd5cf3062402"},
     {"scenario.yaml", "12cd5189849ab86fb3a9042e5cce9efac1a5567ec1a2b8460a2db40e69caebc5"},
-    {"summary.json", "3e62e4eb3660370b868eb442850ba3ee10ce5ffd1109f77de3f8093ed795358a"},
-    {"timeseries.csv", "db9adc4a4120a78607f8ec0e43301c472e031e333bb685d45b2664bf86e09bed"},
+    {"summary.json", "a2a9866d418a69fedf80de68b750872bd034537b197e5d1f88a82d7ebe308b0b"},
+    {"timeseries.csv", "b2c388f940a328af7f7e9945c3ec4131576e893bd0ab648f602205e3cf79de6d"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
     {"agents.csv", "465c8859298e1071823d6525a0cf9c8526f68d325cfdde422d850f7508830841"},

@@ -560,11 +560,9 @@ TEST(MovesPhase, AppliesHiringLimitVerdictsAndPendingHires) {
   EXPECT_NO_THROW(verify_incremental_state(w, *m.t));
 }
 
-// Suspected bug (see the phase-tests report): a move refused by a hiring limit becomes a
-// stay, but the pending hire the researcher dropped for it is lost too, whereas a founder
-// refused a startup slot gets theirs back (StartupsPhase). Disabled until it is decided
-// which is meant; this test states the founder-like behaviour.
-TEST(MovesPhase, DISABLED_RefusedMoveGivesBackTheDroppedPendingHire) {
+// A move refused by a hiring limit becomes a stay, and the accepted offer the researcher
+// gave up for it stands again, as for a founder refused a startup slot (StartupsPhase).
+TEST(MovesPhase, RefusedMoveGivesBackTheDroppedPendingHire) {
   Market m({"firms.alpha.hiring.headcount_cap=1.0"});  // alpha is full: no places
   World& w = m.w;
   add_pending(w, {37, kBeta, 0, 210000.0F, 5});
@@ -794,6 +792,36 @@ TEST(ReactionsPhase, CoveredVoluntaryDeparturesFillTheWindowAndTrigger) {
   ASSERT_GT(remaining, 0);
   EXPECT_EQ(run_reactions(m), remaining);
   EXPECT_NO_THROW(verify_incremental_state(w, *m.t));
+}
+
+// Departures are counted toward a reactive raise only while the policy is on, so a
+// policy event that switches it on starts from an empty window.
+TEST(ReactionsPhase, DisabledPolicyCountsNoDepartures) {
+  Market m({"firms.alpha.reactive_raise={enabled: false, who: top, window_weeks: 4}"});
+  World& w = m.w;
+  const ResearcherId top = first_with(w, kAlpha, flag::kTop);
+  move_now(w, *m.t, top, kBeta, 100000.0F, false);
+  EXPECT_EQ(w.firms[kAlpha].tick.departures, 1);
+  EXPECT_EQ(w.firms[kAlpha].covered_departures, (std::vector<std::uint32_t>(4, 0)));
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2: events
+// ---------------------------------------------------------------------------
+
+// A policy event reaches every firm key it sets: a new founder appeal is the appeal the
+// choice reads from then on, and a new pay median rescales the offer policy.
+TEST(EventsPhase, PolicyEventSetsTheLiveAppealAndPayPolicy) {
+  Market m(
+      {"events=[{week: 1, type: policy, firm: alpha, set: {founder_appeal: 0.9, "
+       "pay.median: 600000}}]"});
+  World& w = m.w;
+  const double pay_base = w.firms[kAlpha].pay_base;
+  ASSERT_NE(w.firms[kAlpha].appeal, 0.9);
+  EventsPhase().run(w, *m.t);
+  EXPECT_EQ(w.firms[kAlpha].appeal, 0.9);
+  EXPECT_DOUBLE_EQ(w.firms[kAlpha].pay_base, pay_base * 2.0);
+  EXPECT_EQ(w.firms[kBeta].appeal, w.firms[kBeta].params.founder_appeal);
 }
 
 // Phase 10 also draws a new clock, from next week on, for everyone listed to redraw.

@@ -47,6 +47,10 @@ struct HireCandidate {
   FirmId firm;
   Decision* decision;    ///< a move decided this tick, or
   PendingHire* pending;  ///< an accepted offer due now
+  /// For a move: the offer its researcher had accepted and gives up for it (reneged
+  /// this tick), and that offer's fate, so that a refused move gets it back.
+  PendingHire* dropped = nullptr;
+  PendingFate* dropped_fate = nullptr;
 };
 
 /// How a researcher changes place: a move they chose, a job lost, or a raise in place.

@@ -101,7 +101,10 @@ void EventsPhase::apply(World& world, const Event& ev) {
     case EventType::kPolicy: {
       FirmState& f = world.firms[world.firm_index(ev.firm)];
       const double old_median = f.params.pay.median;
+      const double old_appeal = f.params.founder_appeal;
       for (const Setting& s : ev.settings) apply_firm_setting(f.params, s);
+      // The choice reads the firm's live appeal, set from the key at the start.
+      if (f.params.founder_appeal != old_appeal) f.appeal = f.params.founder_appeal;
       // A new pay median rescales the policy for new offers (not existing salaries).
       if (f.params.pay.median != old_median) f.pay_base *= f.params.pay.median / old_median;
       const auto window = static_cast<std::size_t>(f.params.reactive_raise.window_weeks);

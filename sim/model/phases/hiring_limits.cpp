@@ -2,8 +2,9 @@
 // starting headcount, counted before this week's departures) or a payroll budget (a
 // multiple of its starting payroll) takes, of the hires that would start this week,
 // the best by skill (ties to the lower id) while places and budget last. A refused
-// move becomes a stay; a refused pending hire is off (due = kNever, then dropped by
-// phase 7).
+// move becomes a stay, and an offer its researcher had accepted and gave up for it
+// stands again (due next week at the earliest); a refused pending hire is off
+// (due = kNever, then dropped by phase 7).
 //
 // Its per-chunk step runs at the end of each chunk of the decision pass (a measured
 // fusion, declared in the schedule): it works out what becomes of the chunk's pending
@@ -58,6 +59,17 @@ void HiringLimitsPhase::prepare_chunk(World& world, TickBuffers& tick, std::size
         if (p.firm < named && limits_hiring(world.firms[p.firm]))
           candidate(p.id, p.firm, p.salary, nullptr, &p);
       });
+  // A mover who gave up an accepted offer for this move keeps it if the move is refused:
+  // note which offer (a few candidates a week, so a search each is cheap).
+  auto& list = world.pending.chunk(c);
+  for (HireCandidate& h : limited) {
+    if (h.decision == nullptr || !h.decision->drop_pending) continue;
+    const auto it = std::lower_bound(list.begin(), list.end(), h.id,
+                                     [](const PendingHire& p, ResearcherId x) { return p.id < x; });
+    if (it == list.end() || it->id != h.id) continue;
+    h.dropped = &*it;
+    h.dropped_fate = &tick.fates[c][static_cast<std::size_t>(it - list.begin())];
+  }
 }
 
 void HiringLimitsPhase::run(World& world, TickBuffers& tick) {
@@ -93,10 +105,19 @@ void HiringLimitsPhase::run(World& world, TickBuffers& tick) {
   for (const auto& chunk : tick.limited_hires)
     for (const HireCandidate& c : chunk)
       if (ranked[c.firm]) by_firm[c.firm].push_back(c);
+  const auto t = static_cast<Tick>(world.tick);
   const auto refuse = [&](const HireCandidate& c) {
     ++world.firms[c.firm].tick.rejected_by_limits;
-    if (c.decision != nullptr) c.decision->action = Decision::Action::kStay;
     if (c.pending != nullptr) c.pending->due = kNever;  // refused: the hire is off
+    if (c.decision == nullptr) return;
+    c.decision->action = Decision::Action::kStay;
+    if (c.dropped != nullptr) {
+      // The move is off, so the offer given up for it is not: it stands, starting next
+      // week at the earliest (as for a founder refused a startup slot).
+      c.decision->drop_pending = false;
+      *c.dropped_fate = PendingFate::kWait;
+      c.dropped->due = std::max(c.dropped->due, static_cast<Tick>(t + 1));
+    }
   };
   // Best first; ties by id (a strict order: ids differ).
   const auto better = [](const HireCandidate& a, const HireCandidate& b) {

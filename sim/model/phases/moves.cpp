@@ -99,7 +99,10 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
           0)
         ledger.teams_left.push_back(r.from_team);
       const FirmState& firm = w.firms[r.from];
-      if (!firm.covered_departures.empty() && covers(firm.params.reactive_raise.who, r.flags))
+      // Counted only while the policy is on, so a policy event that switches it on
+      // starts from an empty window.
+      if (firm.params.reactive_raise.enabled && !firm.covered_departures.empty() &&
+          covers(firm.params.reactive_raise.who, r.flags))
         ++f.covered_departures;
     }
     std::atomic_ref<std::uint32_t>(team.size).fetch_sub(1, std::memory_order_relaxed);
