@@ -152,9 +152,8 @@ TickTraffic tick_traffic(const Simulation& sim) {
   // which), and the compact per-team table it reads.
   std::size_t read = 0, written = 0;
   ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto member) {
-    using Col = std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*member)>;
-    if ((info.use & kStreamed) != 0) read += sizeof(typename Col::value_type);
-    if ((info.use & kWrittenWeekly) != 0) written += sizeof(typename Col::value_type);
+    if ((info.use & kStreamed) != 0) read += kColumnWidth<decltype(member)>;
+    if ((info.use & kWrittenWeekly) != 0) written += kColumnWidth<decltype(member)>;
   });
   return {n * read + sim.teams().size() * sizeof(TeamWeek), n * written};
 }

@@ -161,6 +161,12 @@ struct TickBuffers {
 // settle_moves() adds the ledgers into the shared counts.
 // ---------------------------------------------------------------------------
 
+/// The columns a move writes (relocate), for the declarations of the phases that move people.
+inline constexpr ColumnSet kMoveColumns =
+    columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
+            &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
+            &ResearcherColumns::hired_tick, &ResearcherColumns::moves>();
+
 /// Changes researcher `id`'s own row for a move (safe in parallel: nothing shared).
 MoveRecord relocate(World& w, ResearcherId id, FirmId to, float salary, bool independent,
                     MoveKind kind);

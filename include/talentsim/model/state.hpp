@@ -164,10 +164,11 @@ struct ResearcherColumns {
   }
 };
 
-/// Element type of a column given its member pointer.
-template <auto Member>
-using ColumnValue =
-    typename std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*Member)>::value_type;
+/// Bytes per researcher of the column a registry member pointer names.
+template <class MemberPtr>
+inline constexpr std::size_t kColumnWidth =
+    sizeof(typename std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*
+                                                 std::declval<MemberPtr>())>::value_type);
 
 /// Number of researcher columns.
 inline constexpr std::size_t kColumnCount = [] {
@@ -179,10 +180,8 @@ inline constexpr std::size_t kColumnCount = [] {
 /// Bytes of column state per researcher (the sum of the column widths).
 inline constexpr std::size_t kColumnBytesPerResearcher = [] {
   std::size_t bytes = 0;
-  ResearcherColumns::for_each_column([&](const ColumnInfo&, auto member) {
-    using Col = std::remove_cvref_t<decltype(std::declval<ResearcherColumns&>().*member)>;
-    bytes += sizeof(typename Col::value_type);
-  });
+  ResearcherColumns::for_each_column(
+      [&](const ColumnInfo&, auto member) { bytes += kColumnWidth<decltype(member)>; });
   return bytes;
 }();
 

@@ -64,11 +64,11 @@ void HiringLimitsPhase::prepare_chunk(World& world, TickBuffers& tick, std::size
   auto& list = world.pending.chunk(c);
   for (HireCandidate& h : limited) {
     if (h.decision == nullptr || !h.decision->drop_pending) continue;
-    const auto it = std::lower_bound(list.begin(), list.end(), h.id,
-                                     [](const PendingHire& p, ResearcherId x) { return p.id < x; });
-    if (it == list.end() || it->id != h.id) continue;
-    h.dropped = &*it;
-    h.dropped_fate = &tick.fates[c][static_cast<std::size_t>(it - list.begin())];
+    const PendingHire* dropped = world.pending.find(h.id);
+    if (dropped == nullptr) continue;
+    const auto k = static_cast<std::size_t>(dropped - list.data());
+    h.dropped = &list[k];
+    h.dropped_fate = &tick.fates[c][k];
   }
 }
 

@@ -174,9 +174,9 @@ std::vector<GroupTotals> group_totals(const World& w) {
   return total;
 }
 
-/// The market row; `employed` summed over the groups.
+/// The market row; `employed` and `top_employed` summed over the groups.
 void market_metrics(const World& w, const TickBuffers& buffers, std::int64_t employed,
-                    MarketMetrics& mk) {
+                    std::int64_t top_employed, MarketMetrics& mk) {
   mk.employed = employed;
   mk.between_jobs = static_cast<std::int64_t>(w.people.size()) - employed;
   mk.independent = w.independent_count;
@@ -185,8 +185,6 @@ void market_metrics(const World& w, const TickBuffers& buffers, std::int64_t emp
   mk.startups_failed = w.startups.failed_tick;
   mk.startups_refused = w.startups.refused_tick;
   mk.pending_hires = static_cast<std::int64_t>(w.pending.size());
-  std::int64_t top_employed = 0;
-  w.for_each_active_firm([&](const FirmState& f) { top_employed += f.top; });
   double hhi = 0.0;
   if (top_employed > 0)
     w.for_each_active_firm([&](const FirmState& f) {  // the others add exactly 0
@@ -260,6 +258,7 @@ void MetricsPhase::compute(const World& w, const TickBuffers& buffers, TickRepor
   out.tick = w.tick;
   out.groups.assign(groups, GroupMetrics{});
   std::int64_t employed = 0;
+  std::int64_t top_employed = 0;
   for (std::size_t g = 0; g < groups; ++g) {
     const GroupTotals& t = total[g];
     GroupMetrics& m = out.groups[g];
@@ -275,8 +274,9 @@ void MetricsPhase::compute(const World& w, const TickBuffers& buffers, TickRepor
         t.headcount > 0 ? static_cast<double>(w.group_sums[g].faith) / kFixedPointOne / h : 0.0;
     m.counts = t.tick;
     employed += t.headcount;
+    top_employed += t.top;
   }
-  market_metrics(w, buffers, employed, out.market);
+  market_metrics(w, buffers, employed, top_employed, out.market);
 #if defined(TALENTSIM_CHECKED) && TALENTSIM_CHECKED
   verify_incremental_state(w, buffers);
 #endif

@@ -29,12 +29,6 @@
 
 namespace talentsim {
 
-/// The columns a move writes (relocate).
-inline constexpr ColumnSet kMoveColumns =
-    columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
-            &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
-            &ResearcherColumns::hired_tick, &ResearcherColumns::moves>();
-
 namespace {
 constexpr PhaseSpec kSpec{
     "moves", "7", "decisions and due pending hires (TickBuffers); firms",

@@ -21,12 +21,9 @@
 namespace talentsim {
 
 namespace {
-constexpr PhaseSpec kSpec{
-    "startups", "8", "founders (TickBuffers); startup slots; skill, team, employer",
-    "startup slots, firms, teams, team signals, pending hires",
-    columns<&ResearcherColumns::employer, &ResearcherColumns::flags, &ResearcherColumns::team,
-            &ResearcherColumns::burnout, &ResearcherColumns::faith, &ResearcherColumns::salary,
-            &ResearcherColumns::hired_tick, &ResearcherColumns::moves>()};
+constexpr PhaseSpec kSpec{"startups", "8",
+                          "founders (TickBuffers); startup slots; skill, team, employer",
+                          "startup slots, firms, teams, team signals, pending hires", kMoveColumns};
 }  // namespace
 
 const PhaseSpec& StartupsPhase::spec() const { return kSpec; }
