@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,30 @@ struct FirmTickCounters {
   std::int64_t rejected_by_limits = 0;  ///< acceptances refused by a headcount cap or budget
   std::int64_t top_departures = 0;      ///< departures of top talent (any destination)
   std::int64_t published_departures = 0;
+  std::int64_t leader_departures = 0;
+  /// Of the departures, the voluntary ones (to a firm, a startup or independent
+  /// research); the rest are separations (to between jobs, involuntary).
+  std::int64_t quits = 0;
+  std::int64_t top_quits = 0;
+  std::int64_t published_quits = 0;
+  std::int64_t leader_quits = 0;
 
   FirmTickCounters& operator+=(const FirmTickCounters& o);
   bool operator==(const FirmTickCounters&) const = default;
+};
+
+/// Offers a firm (or all startups) made in one tick, and what became of them.
+struct OfferStats {
+  std::int64_t made = 0;
+  std::int64_t accepted = 0;   ///< chosen by the researcher this tick
+  std::int64_t countered = 0;  ///< met by a counter-offer from the researcher's employer
+  double pay_sum = 0.0;        ///< sum of the offered pay, USD/year (exact in cents)
+  double median_pay = 0.0;     ///< exact median of the offered pay; NaN when none were made
+
+  [[nodiscard]] double mean_pay() const {
+    return made > 0 ? pay_sum / static_cast<double>(made) : std::numeric_limits<double>::quiet_NaN();
+  }
+  bool operator==(const OfferStats&) const = default;
 };
 
 /// One tick of one reporting group (a named firm, or all startups).
@@ -41,11 +63,13 @@ struct GroupMetrics {
   std::int64_t headcount = 0;
   std::int64_t top_headcount = 0;
   std::int64_t published_headcount = 0;
+  std::int64_t leader_headcount = 0;
   double mean_salary = 0.0;
   double median_salary = 0.0;
   double mean_burnout = 0.0;
   double mean_faith = 0.0;
   FirmTickCounters counts;  ///< this tick's hires, departures by destination, ...
+  OfferStats offers;        ///< this tick's offers made by the group
 };
 
 /// The market in one tick.
