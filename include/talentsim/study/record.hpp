@@ -4,7 +4,6 @@
 // metric gives the same number inside the engine and from a run folder's CSV files.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -16,44 +15,6 @@
 namespace talentsim {
 
 class Simulation;
-
-/// Groups of researchers a cohort or a headcount can be about.
-enum class TalentGroup : std::uint8_t { kAll, kTop, kPublished, kLeaders };
-inline constexpr std::size_t kTalentGroups = 4;
-inline constexpr std::array<const char*, kTalentGroups> kTalentGroupNames{"all", "top", "published",
-                                                                          "leaders"};
-
-/// Cohort kinds: those who joined a firm in a week, and those there at a week's end.
-enum class CohortKind : std::uint8_t { kHired, kPresent };
-inline constexpr std::array<const char*, 2> kCohortKindNames{"hired", "present"};
-
-/// Offsets, in weeks, at which a cohort's survivors are counted.
-inline constexpr std::array<int, 3> kCohortOffsets{26, 52, 104};
-
-/// One cohort: its size, and how many of it are still at the firm, without a break,
-/// kCohortOffsets[k] weeks later (-1 where the run ended first).
-struct CohortRow {
-  std::int64_t size = 0;
-  std::array<std::int64_t, kCohortOffsets.size()> still{-1, -1, -1};
-};
-
-/// Cohorts of the named firms: index [firm][group][kind][week].
-struct CohortTable {
-  std::size_t firms = 0;
-  std::int64_t weeks = 0;  ///< weeks 0 .. weeks-1 are held
-  std::vector<CohortRow> rows;
-
-  [[nodiscard]] std::size_t index(std::size_t firm, TalentGroup g, CohortKind k,
-                                  std::int64_t week) const {
-    return ((firm * kTalentGroups + static_cast<std::size_t>(g)) * 2 + static_cast<std::size_t>(k)) *
-               static_cast<std::size_t>(weeks) +
-           static_cast<std::size_t>(week);
-  }
-  [[nodiscard]] const CohortRow& at(std::size_t firm, TalentGroup g, CohortKind k,
-                                    std::int64_t week) const {
-    return rows[index(firm, g, k, week)];
-  }
-};
 
 /// Everything a metric can read about one run.
 struct RunRecord {
