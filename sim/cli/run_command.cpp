@@ -78,7 +78,9 @@ int run(const RunOptions& options) {
     Simulation sim(std::move(scenario));
     if (g_signal != 0) throw Cancelled();  // before any folder is made
     writer = std::make_unique<RunWriter>(dir, sim, options.agents);
-    SummaryBuilder summary(sim, sim.initial_report());
+    const TickReport initial = sim.initial_report();
+    writer->record(initial);
+    SummaryBuilder summary(sim, initial);
     const std::int64_t ticks = sim.scenario().ticks;
     Progress progress(!options.quiet, ticks, sim.scenario().population.researchers);
     const double start = now_seconds();

@@ -44,6 +44,11 @@ FirmTickCounters& FirmTickCounters::operator+=(const FirmTickCounters& o) {
   rejected_by_limits += o.rejected_by_limits;
   top_departures += o.top_departures;
   published_departures += o.published_departures;
+  leader_departures += o.leader_departures;
+  quits += o.quits;
+  top_quits += o.top_quits;
+  published_quits += o.published_quits;
+  leader_quits += o.leader_quits;
   return *this;
 }
 
@@ -118,6 +123,7 @@ void mark_top_and_published(World& w) {
   };
   w.top_cut = best_by_skill(w, count_for_share(pop.top_share), std::nullopt);
   w.published_cut = best_by_skill(w, count_for_share(pop.published_share), std::nullopt);
+  w.leader_cut = best_by_skill(w, count_for_share(pop.leader_share), std::nullopt);
   for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const auto id = static_cast<ResearcherId>(i);
@@ -210,26 +216,28 @@ void calibrate_pay(World& w) {
     w.firms[j].pay_base = posted ? target : scale[j];
   }
   tbb::enumerable_thread_specific<std::vector<std::int64_t>> payroll(
-      [&w] { return std::vector<std::int64_t>(4 * w.named, 0); });
+      [&w] { return std::vector<std::int64_t>(5 * w.named, 0); });
   for_each_chunk(n, [&](std::size_t, std::size_t b, std::size_t e) {
     auto& acc = payroll.local();
     for (std::size_t i = b; i < e; ++i) {
       const FirmId f = w.people.employer[i];
       if (f == kNoFirm) continue;
       w.people.salary[i] = bounded_salary(w.people.salary[i] * scale[f]);
-      const std::size_t k = 4 * std::size_t{f};
+      const std::size_t k = 5 * std::size_t{f};
       acc[k] += cents(w.people.salary[i]);
       acc[k + 1] += 1;
       acc[k + 2] += (w.people.flags[i] & flag::kTop) != 0;
       acc[k + 3] += (w.people.flags[i] & flag::kPublished) != 0;
+      acc[k + 4] += w.leader_cut.takes(w.people.skill[i], static_cast<ResearcherId>(i));
     }
   });
   for (const auto& acc : payroll)
     for (std::size_t j = 0; j < w.named; ++j) {
-      w.firms[j].payroll_cents += acc[4 * j];
-      w.firms[j].headcount += acc[4 * j + 1];
-      w.firms[j].top += acc[4 * j + 2];
-      w.firms[j].published += acc[4 * j + 3];
+      w.firms[j].payroll_cents += acc[5 * j];
+      w.firms[j].headcount += acc[5 * j + 1];
+      w.firms[j].top += acc[5 * j + 2];
+      w.firms[j].published += acc[5 * j + 3];
+      w.firms[j].leaders += acc[5 * j + 4];
     }
   for (std::size_t j = 0; j < w.named; ++j) {
     w.firms[j].initial_payroll_cents = w.firms[j].payroll_cents;
@@ -322,6 +330,7 @@ void initialize_world(World& w) {
   flows.places.emplace_back(kPlaceBetweenJobs);
   flows.counts.assign(flows.places.size() * flows.places.size(), 0);
   recount_group_state(w, w.group_sums, w.salary_histogram);
+  start_cohort_book(w);
 }
 
 }  // namespace talentsim

@@ -43,6 +43,7 @@ void begin_tick(World& w) {
   w.startups.founded_tick = 0;
   w.startups.failed_tick = 0;
   w.startups.refused_tick = 0;
+  open_cohort_week(w);
 }
 
 void end_tick(World& w) {

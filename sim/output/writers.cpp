@@ -16,10 +16,14 @@ const char* const kTimeseriesHeader =
     "tick,firm,headcount,top_headcount,published_headcount,mean_salary,median_salary,hires,"
     "departures,departures_to_startup,departures_to_independent,counteroffers,"
     "counteroffers_won,reactive_raises,mean_burnout,mean_faith,departures_to_firm,"
-    "departures_to_between_jobs,rejected_by_limits,top_departures,published_departures\n";
+    "departures_to_between_jobs,rejected_by_limits,top_departures,published_departures,"
+    "leader_headcount,leader_departures,quits,separations,top_quits,top_separations,"
+    "published_quits,published_separations,leader_quits,leader_separations\n";
 const char* const kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi,"
     "independent,pending_hires,offers,decisions,startups_refused\n";
+const char* const kOffersHeader = "tick,firm,offers,accepted,countered,median_offer,mean_offer\n";
+const char* const kCohortsHeader = "firm,group,kind,week,size,at_26,at_52,at_104\n";
 const char* const kAgentsHeader =
     "id,initial_firm,firm,salary,skill,top,published,burnout,faith,tenure_weeks,moves,status";
 
@@ -66,11 +70,35 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
   put_fixed(out, m.mean_burnout, 6);
   out += ',';
   put_fixed(out, m.mean_faith, 6);
-  for (const std::int64_t v : {k.departures_to_firm, k.departures_to_between_jobs,
-                               k.rejected_by_limits, k.top_departures, k.published_departures}) {
+  for (const std::int64_t v :
+       {k.departures_to_firm, k.departures_to_between_jobs, k.rejected_by_limits, k.top_departures,
+        k.published_departures, m.leader_headcount, k.leader_departures, k.quits,
+        k.departures - k.quits, k.top_quits, k.top_departures - k.top_quits, k.published_quits,
+        k.published_departures - k.published_quits, k.leader_quits,
+        k.leader_departures - k.leader_quits}) {
     out += ',';
     put(out, v);
   }
+  out += '\n';
+}
+
+/// A value that may be undefined (NaN): empty in CSV.
+void put_optional(std::string& out, double v, int decimals) {
+  if (!std::isnan(v)) put_fixed(out, v, decimals);
+}
+
+void offers_row(std::string& out, std::int64_t tick, const std::string& name, const OfferStats& o) {
+  put(out, tick);
+  out += ',';
+  out += name;
+  for (const std::int64_t v : {o.made, o.accepted, o.countered}) {
+    out += ',';
+    put(out, v);
+  }
+  out += ',';
+  put_optional(out, o.median_pay, 2);
+  out += ',';
+  put_optional(out, o.mean_pay(), 2);
   out += '\n';
 }
 
@@ -253,6 +281,32 @@ std::string summary_json(const RunSummary& s) {
 // Files
 // ---------------------------------------------------------------------------
 
+std::string cohorts_csv(const CohortTable& table, const std::vector<std::string>& firms) {
+  std::string out = kCohortsHeader;
+  for (std::size_t f = 0; f < table.firms; ++f)
+    for (std::size_t g = 0; g < kTalentGroups; ++g)
+      for (std::size_t k = 0; k < kCohortKindNames.size(); ++k)
+        for (std::int64_t w = 0; w < table.weeks; ++w) {
+          const CohortRow& row =
+              table.at(f, static_cast<TalentGroup>(g), static_cast<CohortKind>(k), w);
+          out += firms[f];
+          out += ',';
+          out += kTalentGroupNames[g];
+          out += ',';
+          out += kCohortKindNames[k];
+          out += ',';
+          put(out, w);
+          out += ',';
+          put(out, row.size);
+          for (const std::int64_t still : row.still) {
+            out += ',';
+            if (still >= 0) put(out, still);
+          }
+          out += '\n';
+        }
+  return out;
+}
+
 std::string flows_csv(const FlowMatrix& flows) {
   std::string out = "from,to,count\n";
   const std::size_t n = flows.places.size();
@@ -342,8 +396,10 @@ RunWriter::RunWriter(std::filesystem::path dir, const Simulation& sim, bool agen
     throw IoError("cannot create output folder " + dir_.string() + ": " + ec.message());
   timeseries_ = std::make_unique<AtomicFile>(dir_ / "timeseries.csv");
   market_ = std::make_unique<AtomicFile>(dir_ / "market.csv");
+  offers_ = std::make_unique<AtomicFile>(dir_ / "offers.csv");
   timeseries_->write(kTimeseriesHeader);
   market_->write(kMarketHeader);
+  offers_->write(kOffersHeader);
 }
 
 RunWriter::~RunWriter() { discard(); }
@@ -351,6 +407,10 @@ RunWriter::~RunWriter() { discard(); }
 void RunWriter::record(const TickReport& r) {
   for (std::size_t g = 0; g < r.groups.size(); ++g)
     group_row(ts_buffer_, r.tick, group_names_[g], r.groups[g]);
+  // Offers are flows: week 0, the initial state, has none.
+  if (r.tick > 0)
+    for (std::size_t g = 0; g < r.groups.size(); ++g)
+      offers_row(offers_buffer_, r.tick, group_names_[g], r.groups[g].offers);
   market_row(market_buffer_, r.tick, r.market);
   if (ts_buffer_.size() > (1u << 20)) flush_buffers();
 }
@@ -358,8 +418,10 @@ void RunWriter::record(const TickReport& r) {
 void RunWriter::flush_buffers() {
   timeseries_->write(ts_buffer_);
   market_->write(market_buffer_);
+  offers_->write(offers_buffer_);
   ts_buffer_.clear();
   market_buffer_.clear();
+  offers_buffer_.clear();
 }
 
 void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
@@ -368,6 +430,11 @@ void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
   // summary.json -- the file that says a run finished -- is renamed last of all.
   AtomicFile flows(dir_ / "flows.csv");
   flows.write(flows_csv(sim.flows()));
+  std::vector<std::string> firm_ids(
+      group_names_.begin(),
+      group_names_.begin() + static_cast<std::ptrdiff_t>(sim.named_firm_count()));
+  AtomicFile cohorts(dir_ / "cohorts.csv");
+  cohorts.write(cohorts_csv(sim.world().cohort_book.table, firm_ids));
   AtomicFile scenario(dir_ / "scenario.yaml");
   scenario.write(to_yaml(sim.scenario()));
   std::unique_ptr<AtomicFile> agents;
@@ -379,7 +446,9 @@ void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
   json.write(summary_json(summary));
   timeseries_->commit();
   market_->commit();
+  offers_->commit();
   flows.commit();
+  cohorts.commit();
   scenario.commit();
   if (agents) {
     agents->commit();
@@ -395,13 +464,14 @@ void RunWriter::discard() noexcept {
   if (finished_) return;
   if (timeseries_) timeseries_->discard();
   if (market_) market_->discard();
+  if (offers_) offers_->discard();
   std::error_code ec;
   if (created_dir_ && std::filesystem::is_empty(dir_, ec)) std::filesystem::remove(dir_, ec);
 }
 
 std::vector<std::string> RunWriter::files() const {
-  std::vector<std::string> f{"timeseries.csv", "market.csv", "flows.csv", "summary.json",
-                             "scenario.yaml"};
+  std::vector<std::string> f{"timeseries.csv", "market.csv",   "offers.csv",   "flows.csv",
+                             "cohorts.csv",    "summary.json", "scenario.yaml"};
   if (agents_) f.emplace_back("agents.csv");
   return f;
 }

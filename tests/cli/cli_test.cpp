@@ -33,6 +33,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -47,11 +48,13 @@ using namespace std::chrono_literals;
 const std::string kBinary = TALENTSIM_BINARY;
 const fs::path kSourceDir = TALENTSIM_SOURCE_DIR;
 
-// The five files every finished run leaves, and the one --agents adds.
-const std::vector<std::string> kRunFiles{"flows.csv", "market.csv", "scenario.yaml", "summary.json",
+// The seven files every finished run leaves, and the one --agents adds.
+const std::vector<std::string> kRunFiles{"cohorts.csv",   "flows.csv",     "market.csv",
+                                         "offers.csv",    "scenario.yaml", "summary.json",
                                          "timeseries.csv"};
-const std::vector<std::string> kRunFilesWithAgents{
-    "agents.csv", "flows.csv", "market.csv", "scenario.yaml", "summary.json", "timeseries.csv"};
+const std::vector<std::string> kRunFilesWithAgents{"agents.csv",   "cohorts.csv",   "flows.csv",
+                                                   "market.csv",   "offers.csv",    "scenario.yaml",
+                                                   "summary.json", "timeseries.csv"};
 
 // Header prefixes pinned by the contract (extra columns may follow).
 constexpr const char* kTimeseriesHeader =
@@ -61,6 +64,8 @@ constexpr const char* kTimeseriesHeader =
 constexpr const char* kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi";
 constexpr const char* kFlowsHeader = "from,to,count";
+constexpr const char* kOffersHeader = "tick,firm,offers,accepted,countered,median_offer,mean_offer";
+constexpr const char* kCohortsHeader = "firm,group,kind,week,size,at_26,at_52,at_104";
 constexpr const char* kAgentsHeader =
     "id,initial_firm,firm,salary,skill,top,published,burnout,faith,tenure_weeks,moves";
 
@@ -503,7 +508,7 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
 
 using CliRun = CliTest;
 
-TEST_F(CliRun, EmbeddedDefaultWritesTheFiveFilesWithTheirHeaders) {
+TEST_F(CliRun, EmbeddedDefaultWritesTheSevenFilesWithTheirHeaders) {
   const Result r = cli(with(kQuickDefault, {"--out", "D"}));
   expect_finished(r, "D");
   ASSERT_EQ(r.exit_code, 0);
@@ -511,24 +516,39 @@ TEST_F(CliRun, EmbeddedDefaultWritesTheFiveFilesWithTheirHeaders) {
   const auto groups = groups_of(at("D"));
   const auto ticks = static_cast<std::size_t>(kDefault.quick_ticks);
 
+  // Week 0, the initial state, is the first row of the weekly files.
   const Csv ts = read_csv(at("D/timeseries.csv"));
   EXPECT_TRUE(ts.header.starts_with(kTimeseriesHeader)) << ts.header;
-  ASSERT_EQ(ts.rows.size(), ticks * groups.size());
-  for (std::size_t t = 0; t < ticks; ++t)
+  ASSERT_EQ(ts.rows.size(), (ticks + 1) * groups.size());
+  for (std::size_t t = 0; t <= ticks; ++t)
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const std::size_t row = t * groups.size() + g;
-      EXPECT_EQ(ts.integer(row, "tick"), static_cast<std::int64_t>(t + 1)) << "row " << row;
+      EXPECT_EQ(ts.integer(row, "tick"), static_cast<std::int64_t>(t)) << "row " << row;
       EXPECT_EQ(ts.text(row, "firm"), groups[g]) << "row " << row;
       EXPECT_EQ(ts.rows[row].size(), ts.columns.size()) << "row " << row;
+      if (t == 0) {
+        EXPECT_EQ(ts.integer(row, "hires"), 0) << "week 0 has no flows";
+      }
     }
 
   const Csv market = read_csv(at("D/market.csv"));
   EXPECT_TRUE(market.header.starts_with(kMarketHeader)) << market.header;
-  ASSERT_EQ(market.rows.size(), ticks);
-  for (std::size_t t = 0; t < ticks; ++t) {
-    EXPECT_EQ(market.integer(t, "tick"), static_cast<std::int64_t>(t + 1));
+  ASSERT_EQ(market.rows.size(), ticks + 1);
+  for (std::size_t t = 0; t <= ticks; ++t) {
+    EXPECT_EQ(market.integer(t, "tick"), static_cast<std::int64_t>(t));
     EXPECT_EQ(market.rows[t].size(), market.columns.size());
   }
+
+  // Offers are flows: weeks 1 .. ticks.
+  const Csv offers = read_csv(at("D/offers.csv"));
+  EXPECT_EQ(offers.header, kOffersHeader);
+  ASSERT_EQ(offers.rows.size(), ticks * groups.size());
+  EXPECT_EQ(offers.integer(0, "tick"), 1);
+
+  // Cohorts: named firms x 4 groups x 2 kinds x weeks 0 .. ticks.
+  const Csv cohorts = read_csv(at("D/cohorts.csv"));
+  EXPECT_EQ(cohorts.header, kCohortsHeader);
+  EXPECT_EQ(cohorts.rows.size(), (groups.size() - 1) * 4 * 2 * (ticks + 1));
 
   const Csv flows = read_csv(at("D/flows.csv"));
   EXPECT_EQ(flows.header, kFlowsHeader);
@@ -624,17 +644,56 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
   const Csv flows = read_csv(at("D/flows.csv"));
   const json summary = json::parse(slurp(at("D/summary.json")));
   const std::int64_t researchers = 6000;
-  ASSERT_EQ(ts.rows.size(), 12 * groups.size());
-  ASSERT_EQ(market.rows.size(), 12u);
+  const Csv offers = read_csv(at("D/offers.csv"));
+  const Csv cohorts = read_csv(at("D/cohorts.csv"));
+  ASSERT_EQ(ts.rows.size(), 13 * groups.size());  // weeks 0 .. 12
+  ASSERT_EQ(market.rows.size(), 13u);
+  ASSERT_EQ(offers.rows.size(), 12 * groups.size());  // weeks 1 .. 12
 
   // Everyone is employed (at a firm or a startup) or between jobs, every week.
-  for (std::size_t t = 0; t < 12; ++t) {
+  for (std::size_t t = 0; t <= 12; ++t) {
     std::int64_t headcount = 0;
     for (std::size_t g = 0; g < groups.size(); ++g)
       headcount += ts.integer(t * groups.size() + g, "headcount");
-    EXPECT_EQ(headcount, market.integer(t, "employed")) << "tick " << t + 1;
+    EXPECT_EQ(headcount, market.integer(t, "employed")) << "tick " << t;
     EXPECT_EQ(market.integer(t, "employed") + market.integer(t, "between_jobs"), researchers)
-        << "tick " << t + 1;
+        << "tick " << t;
+  }
+
+  // Every week: departures split into quits and separations (per group too); the groups'
+  // offers add up to the market's; a firm's hire cohort is its hires, its stock cohort
+  // its headcount (all, top, published, leaders).
+  std::map<std::tuple<std::string, std::string, std::string, std::int64_t>, std::int64_t> size;
+  for (std::size_t i = 0; i < cohorts.rows.size(); ++i)
+    size[{cohorts.text(i, "firm"), cohorts.text(i, "group"), cohorts.text(i, "kind"),
+          cohorts.integer(i, "week")}] = cohorts.integer(i, "size");
+  for (std::size_t t = 1; t <= 12; ++t) {
+    std::int64_t offers_made = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::size_t row = t * groups.size() + g;
+      SCOPED_TRACE(groups[g] + " week " + std::to_string(t));
+      EXPECT_EQ(ts.integer(row, "quits") + ts.integer(row, "separations"),
+                ts.integer(row, "departures"));
+      EXPECT_EQ(ts.integer(row, "separations"), ts.integer(row, "departures_to_between_jobs"));
+      for (const std::string k : {"top", "published", "leader"})
+        EXPECT_EQ(ts.integer(row, k + "_quits") + ts.integer(row, k + "_separations"),
+                  ts.integer(row, k + "_departures"))
+            << k;
+      const std::size_t orow = (t - 1) * groups.size() + g;
+      ASSERT_EQ(offers.text(orow, "firm"), groups[g]);
+      EXPECT_LE(offers.integer(orow, "accepted"), offers.integer(orow, "offers"));
+      EXPECT_LE(offers.integer(orow, "countered"), offers.integer(orow, "offers"));
+      offers_made += offers.integer(orow, "offers");
+      if (groups[g] == "startups") continue;
+      const auto w = static_cast<std::int64_t>(t);
+      EXPECT_EQ((size[{groups[g], "all", "hired", w}]), ts.integer(row, "hires"));
+      EXPECT_EQ((size[{groups[g], "all", "present", w}]), ts.integer(row, "headcount"));
+      EXPECT_EQ((size[{groups[g], "top", "present", w}]), ts.integer(row, "top_headcount"));
+      EXPECT_EQ((size[{groups[g], "published", "present", w}]),
+                ts.integer(row, "published_headcount"));
+      EXPECT_EQ((size[{groups[g], "leaders", "present", w}]), ts.integer(row, "leader_headcount"));
+    }
+    EXPECT_EQ(offers_made, market.integer(t, "offers")) << "week " << t;
   }
 
   // Totals over the run: timeseries sums = summary.json totals = flows.csv margins.
@@ -650,14 +709,14 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
     flow[{flows.text(i, "from"), flows.text(i, "to")}] += count;
   }
   std::int64_t founded = 0;
-  for (std::size_t t = 0; t < 12; ++t) founded += market.integer(t, "startups_founded");
+  for (std::size_t t = 1; t <= 12; ++t) founded += market.integer(t, "startups_founded");
   EXPECT_EQ(summary["market"]["startups_founded"].get<std::int64_t>(), founded);
   EXPECT_GT(founded, 0) << "the scenario should found startups";
 
   for (std::size_t g = 0; g < groups.size(); ++g) {
     SCOPED_TRACE(groups[g]);
     std::map<std::string, std::int64_t> sum;
-    for (std::size_t t = 0; t < 12; ++t)
+    for (std::size_t t = 0; t <= 12; ++t)
       for (const char* c : {"hires", "departures", "departures_to_startup",
                             "departures_to_independent", "counteroffers", "counteroffers_won"})
         sum[c] += ts.integer(t * groups.size() + g, c);
@@ -671,12 +730,12 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
       EXPECT_EQ((flow[{groups[g], "startup"}]), sum["departures_to_startup"]);
       EXPECT_EQ((flow[{groups[g], "independent"}]), sum["departures_to_independent"]);
     }
-    const std::size_t last = 11 * groups.size() + g;
+    const std::size_t last = 12 * groups.size() + g;
     EXPECT_EQ(firm["headcount"]["final"].get<std::int64_t>(), ts.integer(last, "headcount"));
   }
-  EXPECT_EQ(summary["market"]["employed"].get<std::int64_t>(), market.integer(11, "employed"));
+  EXPECT_EQ(summary["market"]["employed"].get<std::int64_t>(), market.integer(12, "employed"));
   EXPECT_EQ(summary["market"]["between_jobs"].get<std::int64_t>(),
-            market.integer(11, "between_jobs"));
+            market.integer(12, "between_jobs"));
 }
 
 TEST_F(CliRun, RunIntoAnExistingFolderReplacesItsFilesAndKeepsOthers) {
@@ -833,9 +892,9 @@ TEST_F(CliDeterminism, SetAndFlagsChangeTheResolvedScenario) {
   // The override took effect in the run itself: week 1's median pay at meta follows it.
   const Csv ts = read_csv(at("set/timeseries.csv"));
   std::size_t row = 0;
-  while (row < ts.rows.size() && ts.text(row, "firm") != "meta") ++row;
+  while (row < ts.rows.size() && (ts.text(row, "firm") != "meta" || ts.integer(row, "tick") != 1))
+    ++row;
   ASSERT_LT(row, ts.rows.size());
-  EXPECT_EQ(ts.integer(row, "tick"), 1);
   EXPECT_NEAR(std::stod(ts.text(row, "median_salary")), 456789.0, 45000.0);
   EXPECT_EQ(summary_without_run(at("set"))["ticks"].get<std::int64_t>(), ticks);
 }

@@ -456,3 +456,64 @@ TEST(EdgeCases, FoundingsBeyondTheSlotsAreRefusedAndCounted) {
 
 }  // namespace
 }  // namespace talentsim
+
+namespace talentsim {
+namespace {
+
+// Cohorts (cohorts.cpp) against the researchers themselves: N weeks after week c, a
+// hire cohort's survivors are those at the firm whose spell began in week c, a stock
+// cohort's those whose spell began in week c or before; sizes are that week's hires
+// and headcount. Checked builds verify the spell book every week; this checks the
+// table built from it, at every offset.
+TEST(Cohorts, TableMatchesTheResearchersHireWeeks) {
+  Simulation sim(testing::everything({"ticks=110", "population.researchers=3000"}));
+  std::vector<TickReport> reports{sim.initial_report()};
+  // survivors[t][f][c]: at the end of week t, researchers at firm f whose spell began in c.
+  std::vector<std::vector<std::vector<std::int64_t>>> survivors;
+  const std::size_t named = sim.named_firm_count();
+  const auto snapshot = [&] {
+    std::vector<std::vector<std::int64_t>> s(named, std::vector<std::int64_t>(111, 0));
+    const ResearcherColumns& p = sim.researchers();
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p.employer[i] != kNoFirm && p.employer[i] < named) ++s[p.employer[i]][p.hired_tick[i]];
+    survivors.push_back(std::move(s));
+  };
+  snapshot();
+  for (int t = 1; t <= 110; ++t) {
+    sim.step();
+    reports.push_back(sim.last_report());
+    snapshot();
+  }
+  const CohortTable& table = sim.world().cohort_book.table;
+  ASSERT_EQ(table.weeks, 111);
+  std::int64_t checked = 0;
+  for (std::size_t f = 0; f < named; ++f)
+    for (std::int64_t c = 0; c <= 110; ++c) {
+      const CohortRow& hired = table.at(f, TalentGroup::kAll, CohortKind::kHired, c);
+      const CohortRow& present = table.at(f, TalentGroup::kAll, CohortKind::kPresent, c);
+      EXPECT_EQ(hired.size, reports[static_cast<std::size_t>(c)].groups[f].counts.hires);
+      EXPECT_EQ(present.size, reports[static_cast<std::size_t>(c)].groups[f].headcount);
+      for (std::size_t k = 0; k < kCohortOffsets.size(); ++k) {
+        const std::int64_t t = c + kCohortOffsets[k];
+        if (t > 110) {
+          EXPECT_EQ(hired.still[k], -1);
+          EXPECT_EQ(present.still[k], -1);
+          continue;
+        }
+        const auto& at_t = survivors[static_cast<std::size_t>(t)][f];
+        std::int64_t stock = 0;
+        for (std::int64_t s = 0; s <= c; ++s) stock += at_t[static_cast<std::size_t>(s)];
+        EXPECT_EQ(hired.still[k], c == 0 ? 0 : at_t[static_cast<std::size_t>(c)]) << f << " " << c;
+        EXPECT_EQ(present.still[k], stock) << f << " " << c;
+        checked += stock;
+      }
+    }
+  EXPECT_GT(checked, 0);
+  // Some cohorts lost people and some kept them: the counts are not trivially equal.
+  const CohortRow& meta0 = table.at(0, TalentGroup::kAll, CohortKind::kPresent, 0);
+  EXPECT_LT(meta0.still[2], meta0.still[0]);
+  EXPECT_LT(meta0.still[0], meta0.size);
+}
+
+}  // namespace
+}  // namespace talentsim

@@ -238,8 +238,9 @@ class RunWriterTest : public OutputTest {
  protected:
   RunWriterTest() : sim_(load_scenario(kTinyYaml, "tiny.yaml")) {}
 
-  /// Steps the simulation to its end, recording every tick.
+  /// Steps the simulation to its end, recording week 0 and every tick.
   void run_all(RunWriter& writer, SummaryBuilder& summary) {
+    writer.record(sim_.initial_report());
     for (std::size_t t = 0; t < kTicks; ++t) {
       sim_.step();
       writer.record(sim_.last_report());
@@ -264,35 +265,45 @@ TEST_F(RunWriterTest, FinishedRunHoldsExactlyTheExpectedFiles) {
     expected = writer.files();
   }  // the finished writer's destructor keeps everything
   std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(expected,
-            (std::vector<std::string>{"agents.csv", "flows.csv", "market.csv", "scenario.yaml",
-                                      "summary.json", "timeseries.csv"}));
+  EXPECT_EQ(expected, (std::vector<std::string>{"agents.csv", "cohorts.csv", "flows.csv",
+                                                "market.csv", "offers.csv", "scenario.yaml",
+                                                "summary.json", "timeseries.csv"}));
   EXPECT_EQ(files_in(dir), expected);
 
-  // timeseries.csv: the pinned header, then one row per tick and group, in that order.
+  // timeseries.csv: the pinned header, then one row per week (0 .. kTicks) and group.
   const std::string header(kTimeseriesHeader);
   const auto ts = lines_of(read_text(dir / "timeseries.csv"));
-  ASSERT_EQ(ts.size(), 1 + kTicks * kGroups);
+  ASSERT_EQ(ts.size(), 1 + (kTicks + 1) * kGroups);
   EXPECT_EQ(ts[0] + "\n", header);
   const std::size_t ts_fields = fields_of(ts[0]).size();
   const std::vector<std::string> groups = {"alpha", "beta", "startups"};
-  for (std::size_t t = 0; t < kTicks; ++t)
+  for (std::size_t t = 0; t <= kTicks; ++t)
     for (std::size_t g = 0; g < kGroups; ++g) {
       const auto fields = fields_of(ts[1 + t * kGroups + g]);
       ASSERT_EQ(fields.size(), ts_fields) << ts[1 + t * kGroups + g];
-      EXPECT_EQ(fields[0], std::to_string(t + 1));
+      EXPECT_EQ(fields[0], std::to_string(t));
       EXPECT_EQ(fields[1], groups[g]);
     }
 
-  // market.csv: the pinned header, then one row per tick.
+  // market.csv: the pinned header, then one row per week (0 .. kTicks).
   const auto market = lines_of(read_text(dir / "market.csv"));
-  ASSERT_EQ(market.size(), 1 + kTicks);
+  ASSERT_EQ(market.size(), 1 + kTicks + 1);
   EXPECT_EQ(market[0] + "\n", std::string(kMarketHeader));
-  for (std::size_t t = 0; t < kTicks; ++t) {
+  for (std::size_t t = 0; t <= kTicks; ++t) {
     const auto fields = fields_of(market[1 + t]);
     EXPECT_EQ(fields.size(), fields_of(market[0]).size());
-    EXPECT_EQ(fields[0], std::to_string(t + 1));
+    EXPECT_EQ(fields[0], std::to_string(t));
   }
+
+  // offers.csv: one row per week with flows (1 .. kTicks) and group.
+  const auto offers = lines_of(read_text(dir / "offers.csv"));
+  ASSERT_EQ(offers.size(), 1 + kTicks * kGroups);
+  EXPECT_EQ(offers[0] + "\n", std::string(kOffersHeader));
+  EXPECT_EQ(fields_of(offers[1])[0], "1");
+
+  // cohorts.csv: exactly the engine's cohort table.
+  EXPECT_EQ(read_text(dir / "cohorts.csv"),
+            cohorts_csv(sim_.world().cohort_book.table, {"alpha", "beta"}));
 
   // agents.csv: the pinned header and the registry's columns marked for it, then every
   // researcher in id order.
@@ -327,9 +338,9 @@ TEST_F(RunWriterTest, WithoutAgentsRemovesAStaleAgentsFile) {
   RunWriter writer(dir, sim_, false);
   run_all(writer, summary);
   writer.finish(sim_, summary.build(sim_, 1, 0.5));
-  EXPECT_EQ(files_in(dir),
-            (std::vector<std::string>{"flows.csv", "market.csv", "notes.txt", "scenario.yaml",
-                                      "summary.json", "timeseries.csv"}));
+  EXPECT_EQ(files_in(dir), (std::vector<std::string>{"cohorts.csv", "flows.csv", "market.csv",
+                                                     "notes.txt", "offers.csv", "scenario.yaml",
+                                                     "summary.json", "timeseries.csv"}));
   EXPECT_EQ(read_text(dir / "notes.txt"), "mine\n");
 }
 
@@ -342,7 +353,7 @@ TEST_F(RunWriterTest, DestroyedBeforeFinishLeavesNothing) {
     RunWriter writer(dir, sim_, true);
     ASSERT_TRUE(fs::is_directory(dir));
     run_all(writer, summary);
-    EXPECT_EQ(files_in(dir).size(), 2u);  // the two temporaries written tick by tick
+    EXPECT_EQ(files_in(dir).size(), 3u);  // the three temporaries written tick by tick
   }
   EXPECT_FALSE(fs::exists(dir));
 }

@@ -54,7 +54,8 @@ struct OfferStats {
   double median_pay = 0.0;     ///< exact median of the offered pay; NaN when none were made
 
   [[nodiscard]] double mean_pay() const {
-    return made > 0 ? pay_sum / static_cast<double>(made) : std::numeric_limits<double>::quiet_NaN();
+    return made > 0 ? pay_sum / static_cast<double>(made)
+                    : std::numeric_limits<double>::quiet_NaN();
   }
   bool operator==(const OfferStats&) const = default;
 };

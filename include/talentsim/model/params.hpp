@@ -129,6 +129,7 @@ struct PopulationParams {
   double skill_sigma = 0.6;
   double top_share = 0.05;
   double published_share = 0.10;
+  double leader_share = 0.005;
   std::int64_t team_size = 8;
 };
 template <class V>
@@ -143,6 +144,9 @@ void visit_fields(V& v, PopulationParams& p) {
            "share of researchers, by skill, who are top talent");
   v.number("published_share", p.published_share, Range::open_closed(0.0, 1.0),
            "share of researchers, by skill, who are published researchers");
+  v.number("leader_share", p.leader_share, Range::open_closed(0.0, 1.0),
+           "share of researchers, by skill, who are leaders (senior people whose departures "
+           "make news); reported, not used by the model's choices");
   v.integer("team_size", p.team_size, IntRange{1, 10000}, "researchers per team at the start");
 }
 

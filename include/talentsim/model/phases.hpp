@@ -67,11 +67,21 @@ struct MoveRecord {
   TeamId to_team = kNoTeam;
   bool from_independent = false;
   bool to_independent = false;
-  bool separates = false;  ///< hired from outside employment and drew this week's separation
-  std::uint8_t flags = 0;  ///< top / published
+  bool separates = false;   ///< hired from outside employment and drew this week's separation
+  std::uint8_t flags = 0;   ///< top / published
+  std::uint8_t groups = 0;  ///< talent_groups() bits
+  Tick old_since = 0;       ///< week the spell being left began (hired_tick)
   float old_salary = 0.0F, new_salary = 0.0F;
   float old_burnout = 0.0F, new_burnout = 0.0F;
   float old_faith = 0.0F, new_faith = 0.0F;
+};
+
+/// One offer made this tick (phase 3b) and what became of it (phases 4-5).
+struct OfferRecord {
+  float pay = 0.0F;         ///< as offered, before any bidding
+  std::uint16_t group = 0;  ///< the recruiter's reporting group (World::group_of)
+  bool accepted = false;    ///< the researcher chose it (after any counter-offer)
+  bool countered = false;   ///< the researcher's employer made a counter-offer to it
 };
 
 /// What one thread's share of a tick's moves adds to one firm's counts.
@@ -79,6 +89,7 @@ struct FirmDelta {
   std::int64_t headcount = 0;
   std::int64_t top = 0;
   std::int64_t published = 0;
+  std::int64_t leaders = 0;
   std::int64_t payroll_cents = 0;
   std::uint32_t covered_departures = 0;  ///< departures the reactive-raise policy counts
   bool touched = false;
@@ -99,7 +110,8 @@ struct Ledger {
   bool flows_touched = false;
   std::int64_t independent = 0;
   std::vector<std::pair<FirmId, ResearcherId>> joined_startups;
-  std::vector<TeamId> teams_left;  ///< teams whose first departure of the tick this was
+  std::vector<TeamId> teams_left;   ///< teams whose first departure of the tick this was
+  std::vector<SpellChange> spells;  ///< spells begun and ended at named firms
 
   FirmDelta& firm(FirmId f) {
     FirmDelta& d = firms[f];
@@ -111,7 +123,7 @@ struct Ledger {
   }
   [[nodiscard]] bool empty() const {
     return touched_firms.empty() && touched_bins.empty() && !flows_touched && independent == 0 &&
-           joined_startups.empty() && teams_left.empty();
+           joined_startups.empty() && teams_left.empty() && spells.empty();
   }
 };
 
@@ -122,6 +134,7 @@ struct TickBuffers {
       : team_offers(chunks),
         decisions(chunks),
         offers(chunks, 0),
+        offer_records(chunks),
         choices(chunks, 0),
         due(chunks),
         fates(chunks),
@@ -134,8 +147,9 @@ struct TickBuffers {
   std::vector<std::vector<std::pair<ResearcherId, FirmId>>> team_offers;
   // Phases 3-5 -> 6-11.
   std::vector<std::vector<Decision>> decisions;
-  std::vector<std::int64_t> offers;   ///< offers made this tick
-  std::vector<std::int64_t> choices;  ///< researchers who chose among options
+  std::vector<std::int64_t> offers;                     ///< offers made this tick
+  std::vector<std::vector<OfferRecord>> offer_records;  ///< each offer, in researcher order
+  std::vector<std::int64_t> choices;                    ///< researchers who chose among options
   // Phase 6's per-chunk step (run at the end of each decision chunk) -> 6, 7.
   std::vector<std::vector<PendingHire*>> due;             ///< pending hires due now
   std::vector<std::vector<PendingFate>> fates;            ///< per pending hire of the chunk
@@ -288,7 +302,10 @@ class MetricsPhase final : public PhaseUnit {
  private:
   /// Exact median salary of each group with these headcounts.
   std::vector<double> exact_medians(const World& world, const std::vector<std::int64_t>& headcount);
+  /// Each group's offers this tick: counts, exact pay sum and median.
+  void offer_stats(const TickBuffers& tick, std::vector<GroupMetrics>& groups);
   std::unique_ptr<GroupedOrderStatistics> salary_stats_;  ///< the median's gather
+  std::vector<std::vector<float>> offer_pay_;             ///< per group, the median's scratch
 };
 
 // Helpers phases share (defined with the phase they belong to).
@@ -300,6 +317,14 @@ void recount_group_state(const World& w, std::vector<GroupSums>& sums,
                          std::vector<std::uint32_t>& histogram);
 /// Rebuilds the salary histogram after salaries changed outside moves (metrics.cpp).
 void rebuild_salary_histogram(World& w);
+
+/// Cohorts (sim/model/cohorts.cpp): the book at week 0 (and week 0's cohorts), room
+/// for this week's spells (begin_tick), spells booked by moves added in (settle_moves),
+/// and the cohort table's rows for the week just ended (metrics).
+void start_cohort_book(World& w);
+void open_cohort_week(World& w);
+void settle_spells(World& w, std::vector<SpellChange>& changes);
+void record_cohort_week(World& w);
 /// Checked builds: recounts everything kept incrementally and compares (metrics.cpp).
 void verify_incremental_state(const World& w, const TickBuffers& t);
 /// Per named firm: its starting staff and how many never left (metrics.cpp).

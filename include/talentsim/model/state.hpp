@@ -241,6 +241,7 @@ struct FirmState {
   std::int64_t headcount = 0;
   std::int64_t top = 0;
   std::int64_t published = 0;
+  std::int64_t leaders = 0;
   std::int64_t payroll_cents = 0;  ///< sum of salaries, exact (see cents())
   std::int64_t initial_headcount = 0;
   std::int64_t initial_payroll_cents = 0;

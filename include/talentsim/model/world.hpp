@@ -69,6 +69,26 @@ struct TeamSignals {
   std::vector<TeamId> recruiting;  ///< teams a startup recruits from (pruned weekly)
 };
 
+/// Spells at the named firms by the week they began, kept exact by every move, and
+/// the cohort table built from them (docs/MODEL.md phase 11, "Cohorts"). Row
+/// f * kTalentGroups + g of `present` counts, per start week s, the researchers of
+/// group g at firm f now whose spell there began in week s (the initial staff: week
+/// 0); `joined` counts everyone who joined in week s, whether still there or not.
+struct CohortBook {
+  std::vector<std::vector<std::int64_t>> present;
+  std::vector<std::vector<std::int64_t>> joined;
+  CohortTable table;
+};
+
+/// A change to the spells: a researcher of `groups` (talent_groups bits) who began a
+/// spell at named firm `firm` in week `since` joined (+1) or left (-1).
+struct SpellChange {
+  FirmId firm = 0;
+  Tick since = 0;
+  std::int8_t sign = 0;
+  std::uint8_t groups = 0;
+};
+
 /// The market's reference pay for skill q (startups' pay policy): base * q^elasticity,
 /// the headcount-weighted geometric mean of the named firms' policies.
 struct MarketPay {
@@ -97,9 +117,11 @@ struct World {
   FloatBins salary_bins{10, 26, 8};
   std::int64_t independent_count = 0;
   RateTable rates;
+  CohortBook cohort_book;
   // Fixed at the start.
   SkillCut top_cut;
   SkillCut published_cut;
+  SkillCut leader_cut;  ///< leaders are reported only, so they need no flag
   MarketPay market_pay;
 
   /// Reporting group of a firm: itself if named, else the startups group.
@@ -133,6 +155,17 @@ struct World {
     for (const FirmId f : startups.in_tick) fn(firms[f]);
   }
 };
+
+/// The talent groups a researcher belongs to, as a bit per TalentGroup (kAll always).
+[[nodiscard]] inline std::uint8_t talent_groups(const World& w, ResearcherId id) {
+  const std::uint8_t fl = w.people.flags[id];
+  std::uint8_t g = 1U << static_cast<unsigned>(TalentGroup::kAll);
+  if ((fl & flag::kTop) != 0) g |= 1U << static_cast<unsigned>(TalentGroup::kTop);
+  if ((fl & flag::kPublished) != 0) g |= 1U << static_cast<unsigned>(TalentGroup::kPublished);
+  if (w.leader_cut.takes(w.people.skill[id], id))
+    g |= 1U << static_cast<unsigned>(TalentGroup::kLeaders);
+  return g;
+}
 
 /// Preferences of a researcher (docs/MODEL.md "preferences"), drawn once at the start
 /// from its own random stream and kept in the money, appeal and drive columns.

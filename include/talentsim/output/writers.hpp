@@ -74,8 +74,9 @@ class SummaryBuilder {
 /// summary.json's text.
 std::string summary_json(const RunSummary& summary);
 
-/// Writes DIR/timeseries.csv and DIR/market.csv tick by tick, then flows.csv,
-/// summary.json, scenario.yaml and (optionally) agents.csv on finish(). Until then
+/// Writes DIR/timeseries.csv, market.csv and offers.csv tick by tick (record() the
+/// initial report first: week 0 is a row), then flows.csv, cohorts.csv, summary.json,
+/// scenario.yaml and (optionally) agents.csv on finish(). Until then
 /// only temporary files exist; if the writer is destroyed first they are removed.
 class RunWriter {
  public:
@@ -104,17 +105,22 @@ class RunWriter {
   std::vector<std::string> group_names_;
   std::unique_ptr<AtomicFile> timeseries_;
   std::unique_ptr<AtomicFile> market_;
+  std::unique_ptr<AtomicFile> offers_;
   std::string ts_buffer_;
   std::string market_buffer_;
+  std::string offers_buffer_;
 };
 
-/// The text of flows.csv, agents.csv.
+/// The text of flows.csv, cohorts.csv (named firms' ids in order), agents.csv.
 std::string flows_csv(const FlowMatrix& flows);
+std::string cohorts_csv(const CohortTable& table, const std::vector<std::string>& firms);
 void write_agents_csv(const Simulation& sim, AtomicFile& out);
 
 /// Column headers (pinned by the command-line contract; extras come after).
 extern const char* const kTimeseriesHeader;
 extern const char* const kMarketHeader;
+extern const char* const kOffersHeader;
+extern const char* const kCohortsHeader;
 extern const char* const kAgentsHeader;
 
 }  // namespace talentsim

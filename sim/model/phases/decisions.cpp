@@ -84,9 +84,11 @@ struct EventDraw {
 /// together the misses overlap instead of queueing.
 class Decider {
  public:
-  Decider(World& w, const std::vector<OfferLogs>& offer_logs, ResearcherId id)
+  Decider(World& w, const std::vector<OfferLogs>& offer_logs, std::vector<OfferRecord>& offers,
+          ResearcherId id)
       : w_(w),
         logs_(offer_logs),
+        offers_(offers),
         seed_(w.scenario.seed),
         t_(static_cast<std::uint32_t>(w.tick)),
         id_(id),
@@ -137,7 +139,9 @@ class Decider {
     d.employer = employer_;
     d.clock_fired = clock_fired;
     d.separation = events.separation;
+    const std::size_t first_choice = chosen;
     chosen = bid_counter_offer(chosen, d);
+    record_offer_outcomes(first_choice, chosen, d.counter_made);
     if (!encode(opts_[chosen], d)) {
       // Nothing changes; only the clock moves on. Safe in parallel: the row is this chunk's.
       if (clock_fired) schedule_clock_at_rate(w_, id_, t_ + 1, 0, events.total_rate);
@@ -198,6 +202,7 @@ class Decider {
   }
 
   Option& next_option(Option::Kind kind, FirmId firm, std::uint32_t serial) {
+    if (kind == Option::Kind::kOffer) offer_index_[n_] = offers_.size();
     Option& o = opts_[n_++];
     o.kind = kind;
     o.firm = firm;
@@ -342,6 +347,22 @@ class Decider {
       o.wage = bounded_salary(std::exp(log_wage));
       o.value = job_value_log(firm, log_wage, boost) - leave_cost_;
     }
+    log_offer(o);
+  }
+
+  /// Keeps the offer for the week's offer statistics (metrics, phase 11).
+  void log_offer(const Option& o) {
+    OfferRecord r;
+    r.pay = static_cast<float>(o.wage);
+    r.group = static_cast<std::uint16_t>(w_.group_of(o.firm));
+    offers_.push_back(r);
+  }
+
+  /// The first choice drew a counter-offer (if `countered`); the final one was accepted.
+  void record_offer_outcomes(std::size_t first_choice, std::size_t chosen, bool countered) {
+    if (countered && opts_[first_choice].kind == Option::Kind::kOffer)
+      offers_[offer_index_[first_choice]].countered = true;
+    if (opts_[chosen].kind == Option::Kind::kOffer) offers_[offer_index_[chosen]].accepted = true;
   }
 
   void add_team_offer(FirmId from, std::int64_t& offers_made) {
@@ -354,6 +375,7 @@ class Decider {
                  ? mk.offer_wages.min + (mk.offer_wages.max - mk.offer_wages.min) * wz.uniform()
                  : startup_wage(f, wz.normal());
     o.value = job_value(o.firm, o.wage, 0.0) - leave_cost_;
+    log_offer(o);
     ++offers_made;
   }
 
@@ -464,6 +486,7 @@ class Decider {
 
   World& w_;
   const std::vector<OfferLogs>& logs_;
+  std::vector<OfferRecord>& offers_;
   const std::uint64_t seed_;
   const std::uint32_t t_;
   // The decider's row.
@@ -485,7 +508,8 @@ class Decider {
   const double log_salary_;
   const double leave_cost_;
   const PendingHire* pending_ = nullptr;
-  Option opts_[kMaxOptions];  // uninitialised on purpose; n_ counts the filled ones
+  Option opts_[kMaxOptions];              // uninitialised on purpose; n_ counts the filled ones
+  std::size_t offer_index_[kMaxOptions];  // an offer option's entry in offers_
   std::size_t n_ = 0;
 };
 
@@ -505,6 +529,8 @@ void DecisionPhase::run(World& world, TickBuffers& tick) {
   for_each_chunk(world.people.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& out = tick.decisions[c];
     out.clear();
+    auto& offer_records = tick.offer_records[c];
+    offer_records.clear();
     std::int64_t offers = 0;
     std::int64_t choices = 0;
     const auto& team_offers = tick.team_offers[c];
@@ -515,7 +541,8 @@ void DecisionPhase::run(World& world, TickBuffers& tick) {
       FirmId from = kNoFirm;
       if (k < team_offers.size() && team_offers[k].first == i) from = team_offers[k++].second;
       if (fired || from != kNoFirm)
-        Decider(world, logs, static_cast<ResearcherId>(i)).run(fired, from, out, offers, choices);
+        Decider(world, logs, offer_records, static_cast<ResearcherId>(i))
+            .run(fired, from, out, offers, choices);
     }
     tick.offers[c] = offers;
     tick.choices[c] = choices;

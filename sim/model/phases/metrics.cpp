@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "talentsim/core/assert.hpp"
@@ -34,7 +35,10 @@ constexpr PhaseSpec kSpec{"metrics", "11",
 
 const PhaseSpec& MetricsPhase::spec() const { return kSpec; }
 
-void MetricsPhase::run(World& world, TickBuffers& tick) { compute(world, tick, tick.report); }
+void MetricsPhase::run(World& world, TickBuffers& tick) {
+  compute(world, tick, tick.report);
+  record_cohort_week(world);
+}
 
 void recount_group_state(const World& w, std::vector<GroupSums>& sums,
                          std::vector<std::uint32_t>& histogram) {
@@ -85,19 +89,39 @@ void verify_incremental_state(const World& w, const TickBuffers& buffers) {
   if (histogram != w.salary_histogram) throw ModelError("salary histogram drifted" + when);
   // docs/MODEL.md V5: the counts kept by every move equal the counts over researchers.
   std::vector<std::int64_t> head(w.firms.size(), 0), top(w.firms.size(), 0), pub(w.firms.size(), 0),
-      pay(w.firms.size(), 0);
+      lead(w.firms.size(), 0), pay(w.firms.size(), 0);
   for (std::size_t i = 0; i < w.people.size(); ++i) {
     const FirmId f = w.people.employer[i];
     if (f == kNoFirm) continue;
     ++head[f];
     top[f] += (w.people.flags[i] & flag::kTop) != 0;
     pub[f] += (w.people.flags[i] & flag::kPublished) != 0;
+    lead[f] += w.leader_cut.takes(w.people.skill[i], static_cast<ResearcherId>(i));
     pay[f] += cents(w.people.salary[i]);
   }
   for (std::size_t f = 0; f < w.firms.size(); ++f)
     if (head[f] != w.firms[f].headcount || top[f] != w.firms[f].top ||
-        pub[f] != w.firms[f].published || pay[f] != w.firms[f].payroll_cents)
+        pub[f] != w.firms[f].published || lead[f] != w.firms[f].leaders ||
+        pay[f] != w.firms[f].payroll_cents)
       throw ModelError("conservation broken for firm " + std::to_string(f) + when);
+  // The spells by start week at each named firm (cohorts.cpp) against the hire weeks.
+  {
+    const std::size_t weeks = static_cast<std::size_t>(w.tick) + 1;
+    std::vector<std::int64_t> spells(w.named * kTalentGroups * weeks, 0);
+    for (std::size_t i = 0; i < w.people.size(); ++i) {
+      const FirmId f = w.people.employer[i];
+      if (f == kNoFirm || f >= w.named) continue;
+      const std::uint8_t groups = talent_groups(w, static_cast<ResearcherId>(i));
+      for (std::size_t g = 0; g < kTalentGroups; ++g)
+        if ((groups & (1U << g)) != 0)
+          ++spells[(f * kTalentGroups + g) * weeks + w.people.hired_tick[i]];
+    }
+    for (std::size_t r = 0; r < w.named * kTalentGroups; ++r)
+      for (std::size_t s = 0; s < weeks; ++s)
+        if (w.cohort_book.present[r][s] != spells[r * weeks + s])
+          throw ModelError("cohort spells of firm " + std::to_string(r / kTalentGroups) +
+                           " drifted" + when);
+  }
   // Team sizes, independent researchers, pending-hire flags and the live startups.
   std::vector<std::uint32_t> team_size(w.teams.size(), 0);
   std::int64_t independent = 0, pending_flags = 0;
@@ -157,7 +181,7 @@ namespace {
 
 /// Counts, payroll and this tick's counters of a reporting group, from its firms.
 struct GroupTotals {
-  std::int64_t headcount = 0, top = 0, published = 0, payroll_cents = 0;
+  std::int64_t headcount = 0, top = 0, published = 0, leaders = 0, payroll_cents = 0;
   FirmTickCounters tick;
 };
 
@@ -168,6 +192,7 @@ std::vector<GroupTotals> group_totals(const World& w) {
     t.headcount += firm.headcount;
     t.top += firm.top;
     t.published += firm.published;
+    t.leaders += firm.leaders;
     t.payroll_cents += firm.payroll_cents;
     t.tick += firm.tick;
   });
@@ -266,6 +291,7 @@ void MetricsPhase::compute(const World& w, const TickBuffers& buffers, TickRepor
     m.headcount = t.headcount;
     m.top_headcount = t.top;
     m.published_headcount = t.published;
+    m.leader_headcount = t.leaders;
     m.mean_salary = t.headcount > 0 ? static_cast<double>(t.payroll_cents) / 100.0 / h : 0.0;
     m.median_salary = median[g];
     m.mean_burnout =
@@ -273,13 +299,47 @@ void MetricsPhase::compute(const World& w, const TickBuffers& buffers, TickRepor
     m.mean_faith =
         t.headcount > 0 ? static_cast<double>(w.group_sums[g].faith) / kFixedPointOne / h : 0.0;
     m.counts = t.tick;
+    m.offers.median_pay = std::numeric_limits<double>::quiet_NaN();
     employed += t.headcount;
     top_employed += t.top;
   }
+  if (w.tick > 0) offer_stats(buffers, out.groups);
   market_metrics(w, buffers, employed, top_employed, out.market);
 #if defined(TALENTSIM_CHECKED) && TALENTSIM_CHECKED
   verify_incremental_state(w, buffers);
 #endif
+}
+
+void MetricsPhase::offer_stats(const TickBuffers& tick, std::vector<GroupMetrics>& groups) {
+  offer_pay_.resize(groups.size());
+  for (auto& pay : offer_pay_) pay.clear();
+  std::vector<std::int64_t> pay_cents(groups.size(), 0);
+  for (const auto& chunk : tick.offer_records)
+    for (const OfferRecord& r : chunk) {
+      OfferStats& s = groups[r.group].offers;
+      ++s.made;
+      s.accepted += r.accepted;
+      s.countered += r.countered;
+      pay_cents[r.group] += cents(r.pay);
+      offer_pay_[r.group].push_back(r.pay);
+    }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    OfferStats& s = groups[g].offers;
+    s.pay_sum = static_cast<double>(pay_cents[g]) / 100.0;
+    auto& pay = offer_pay_[g];
+    if (pay.empty()) continue;
+    // The exact median: the middle value, or the mean of the two middle values.
+    const std::size_t half = pay.size() / 2;
+    std::nth_element(pay.begin(), pay.begin() + static_cast<std::ptrdiff_t>(half), pay.end());
+    const double upper = pay[half];
+    if (pay.size() % 2 == 1) {
+      s.median_pay = upper;
+    } else {
+      const double lower =
+          *std::max_element(pay.begin(), pay.begin() + static_cast<std::ptrdiff_t>(half));
+      s.median_pay = 0.5 * (lower + upper);
+    }
+  }
 }
 
 std::vector<Cohort> cohorts_of(const World& w) {

@@ -67,6 +67,7 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
   ledger.independent += (r.to_independent ? 1 : 0) - (r.from_independent ? 1 : 0);
   const bool top = (r.flags & flag::kTop) != 0;
   const bool published = (r.flags & flag::kPublished) != 0;
+  const bool leader = (r.groups & (1U << static_cast<unsigned>(TalentGroup::kLeaders))) != 0;
 
   if (r.from != kNoFirm) {
     book_group(w, ledger, r.from, r.old_burnout, r.old_faith, r.old_salary, -1);
@@ -74,10 +75,19 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
     --f.headcount;
     f.top -= top;
     f.published -= published;
+    f.leaders -= leader;
     f.payroll_cents -= cents(r.old_salary);
     ++f.tick.departures;
     f.tick.top_departures += top;
     f.tick.published_departures += published;
+    f.tick.leader_departures += leader;
+    if (voluntary) {
+      ++f.tick.quits;
+      f.tick.top_quits += top;
+      f.tick.published_quits += published;
+      f.tick.leader_quits += leader;
+    }
+    if (r.from < w.named) ledger.spells.push_back({r.from, r.old_since, -1, r.groups});
     if (to_place < w.named)
       ++f.tick.departures_to_firm;
     else if (to_place == w.named)
@@ -107,8 +117,10 @@ void apply_move(World& w, TickBuffers& t, const MoveRecord& r, Ledger& ledger) {
     ++f.headcount;
     f.top += top;
     f.published += published;
+    f.leaders += leader;
     f.payroll_cents += cents(r.new_salary);
     ++f.tick.hires;
+    if (r.to < w.named) ledger.spells.push_back({r.to, static_cast<Tick>(w.tick), +1, r.groups});
     book_group(w, ledger, r.to, r.new_burnout, r.new_faith, r.new_salary, +1);
     if (w.firms[r.to].is_startup) ledger.joined_startups.emplace_back(r.to, r.id);
   }
@@ -130,6 +142,8 @@ MoveRecord relocate(World& w, ResearcherId id, FirmId to, float salary, bool ind
   r.from_team = w.people.team[id];
   r.from_independent = (w.people.flags[id] & flag::kIndependent) != 0;
   r.flags = w.people.flags[id];
+  r.groups = talent_groups(w, id);
+  r.old_since = w.people.hired_tick[id];
   r.old_salary = w.people.salary[id];
   r.old_burnout = w.people.burnout[id];
   r.old_faith = w.people.faith[id];
@@ -214,6 +228,7 @@ void settle_moves(World& w, TickBuffers& t) {
       firm.headcount += d.headcount;
       firm.top += d.top;
       firm.published += d.published;
+      firm.leaders += d.leaders;
       firm.payroll_cents += d.payroll_cents;
       firm.tick += d.tick;
       if (d.covered_departures != 0)
@@ -243,6 +258,7 @@ void settle_moves(World& w, TickBuffers& t) {
     l.joined_startups.clear();
     w.team_signals.left.insert(w.team_signals.left.end(), l.teams_left.begin(), l.teams_left.end());
     l.teams_left.clear();
+    settle_spells(w, l.spells);
   }
   // Startup member lists, in (startup, researcher) order whichever thread booked them.
   std::sort(joined.begin(), joined.end());
