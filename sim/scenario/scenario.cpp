@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <fstream>
 #include <system_error>
+#include <unordered_map>
 
 #include "read.hpp"
 #include "rules.hpp"
@@ -55,6 +56,42 @@ using scenario_internal::NodePtr;
 std::string firm_id(const Node& firm) {
   const Node* id = firm.kind == NodeKind::kMap ? firm.find("id") : nullptr;
   return id != nullptr && id->kind == NodeKind::kScalar ? id->text : std::string();
+}
+
+/// Rejects what merging would hide: a key given twice in one map, or a firm id listed twice,
+/// anywhere merging reaches (maps, and the firm list). A standalone file gets the same
+/// errors from the reader; this gives them to both files of an `extends:`, before the
+/// merge keeps only the last value. Other lists (events) are taken whole, so the reader
+/// still sees their duplicates.
+void check_no_duplicates(const Node& node, const std::string& path, bool firm_list) {
+  using scenario_internal::duplicate_key_problem;
+  using scenario_internal::fail_at;
+  using scenario_internal::firm_key_path;
+  using scenario_internal::join_key;
+  if (node.kind == NodeKind::kMap) {
+    std::unordered_map<std::string_view, const Node*> seen;
+    for (const auto& [key, value] : node.entries) {
+      if (key->kind != NodeKind::kScalar) continue;  // the reader rejects it
+      const auto [it, inserted] = seen.emplace(key->text, key.get());
+      if (!inserted)
+        fail_at(*key, join_key(path, key->text), duplicate_key_problem(key->text, *it->second));
+      check_no_duplicates(*value, join_key(path, key->text), key->text == "firms");
+    }
+    return;
+  }
+  if (!firm_list || node.kind != NodeKind::kSequence) return;
+  std::unordered_map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const Node& firm = *node.items[i];
+    const std::string id = firm_id(firm);
+    if (!id.empty()) {
+      const auto [it, inserted] = first_index.emplace(id, i);
+      if (!inserted)
+        fail_at(*firm.find("id"), "firms[" + std::to_string(i) + "].id",
+                "duplicate firm id '" + id + "' (also firms[" + std::to_string(it->second) + "])");
+    }
+    check_no_duplicates(firm, firm_key_path(id, i), false);
+  }
 }
 
 /// `child` laid over `base`, without changing either (aliased nodes stay shared):
@@ -128,6 +165,8 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
     }
     base = load_tree(text, path.string(), path.parent_path(), depth + 1);
   }
+  check_no_duplicates(*root, "", false);
+  check_no_duplicates(*base, "", false);
   auto child = std::make_shared<Node>(*root);
   child->entries.erase(child->entries.begin() + (ext - root->entries.begin()));
   return merged(base, child, false);

@@ -123,5 +123,74 @@ TEST_F(ExtendsTest, OverridesApplyToTheMergedTree) {
   EXPECT_EQ(s.firms[1].pay.median, 600000.0);
 }
 
+// Duplicates are errors in every file, as in a standalone one: merging must not hide them
+// by letting the last value win.
+TEST_F(ExtendsTest, DuplicateKeysInTheExtendingFileAreErrors) {
+  write("base.yaml", kBase);
+  struct Case {
+    const char* text;
+    const char* key_path;
+    int line;
+    const char* problem;
+  };
+  const Case cases[] = {
+      {"extends: base.yaml\nticks: 30\nticks: 40\n", "ticks", 3,
+       "duplicate key 'ticks' (first at line 2)"},
+      {"extends: base.yaml\nmarket:\n  separation_rate: 0.2\n  separation_rate: 0.3\n",
+       "market.separation_rate", 4, "duplicate key 'separation_rate' (first at line 3)"},
+      {"extends: base.yaml\nfirms:\n  - {id: meta, workload: 0.5}\n  - {id: meta, workload: "
+       "0.6}\n",
+       "firms[1].id", 4, "duplicate firm id 'meta' (also firms[0])"},
+      {"extends: base.yaml\nfirms:\n  - id: lab\n    pay: {median: 1, median: 2}\n",
+       "firms.lab.pay.median", 4, "duplicate key 'median' (first at line 4)"},
+      {"extends: base.yaml\nextends: base.yaml\n", "extends", 2,
+       "duplicate key 'extends' (first at line 1)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const auto path = write("child.yaml", c.text);
+    const ScenarioError e = file_error(path);
+    EXPECT_EQ(e.where().source, path.string());
+    EXPECT_EQ(e.where().line, c.line);
+    EXPECT_EQ(e.key_path(), c.key_path);
+    EXPECT_EQ(e.problem(), c.problem);
+  }
+}
+
+TEST_F(ExtendsTest, DuplicateKeysInTheBaseAreErrorsEvenWhereTheExtendingFileSetsThem) {
+  const std::string base = std::string(kBase) + "ticks: 30\n";  // ticks twice (lines 2, 9)
+  write("base.yaml", base);
+  const auto path = write("child.yaml", "extends: base.yaml\nticks: 40\n");
+  const ScenarioError e = file_error(path);
+  EXPECT_EQ(e.where().source, (dir_ / "base.yaml").string());
+  EXPECT_EQ(e.where().line, 9);
+  EXPECT_EQ(e.key_path(), "ticks");
+  EXPECT_EQ(e.problem(), "duplicate key 'ticks' (first at line 2)");
+
+  write("base.yaml", R"(name: base
+market: {separation_rate: 0.1, separation_rate: 0.2}
+firms:
+  - {id: meta, headcount_share: 0.6, pay: {median: 400000}}
+  - {id: meta, headcount_share: 0.4, pay: {median: 500000}}
+)");
+  const auto market = write("market.yaml", "extends: base.yaml\nmarket: {separation_rate: 0.3}\n");
+  const ScenarioError m = file_error(market);
+  EXPECT_EQ(m.where().source, (dir_ / "base.yaml").string());
+  EXPECT_EQ(m.key_path(), "market.separation_rate");
+  EXPECT_EQ(m.problem(), "duplicate key 'separation_rate' (first at line 2)");
+}
+
+TEST_F(ExtendsTest, DuplicatesGiveTheSameErrorAsInAStandaloneFile) {
+  const std::string text = std::string(kBase) + "market: {separation_rate: 0.2}\n";
+  const auto standalone = write("standalone.yaml", text);
+  write("base.yaml", text);
+  const auto child = write("child.yaml", "extends: base.yaml\n");
+  const ScenarioError a = file_error(standalone);
+  const ScenarioError b = file_error(child);
+  EXPECT_EQ(a.key_path(), b.key_path());
+  EXPECT_EQ(a.problem(), b.problem());
+  EXPECT_EQ(a.where().line, b.where().line);
+}
+
 }  // namespace
 }  // namespace talentsim

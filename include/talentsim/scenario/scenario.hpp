@@ -2,15 +2,17 @@
 //
 // Reading is strict: unknown keys (with a "did you mean"), wrong types,
 // non-finite numbers, out-of-range values, shares that do not sum to 1, events
-// naming unknown firms or weeks outside the run, YAML syntax errors, empty
-// input and alias bombs all throw ScenarioError naming file:line:column and the
-// key path. Firms are addressed by id in key paths: "firms.meta.pay.median".
+// naming unknown firms or weeks outside the run, duplicate keys or firm ids,
+// YAML syntax errors, empty input and alias bombs all throw ScenarioError naming
+// file:line:column and the key path. Firms are addressed by id in key paths:
+// "firms.meta.pay.median".
 //
 // A scenario may start with `extends: PATH` (relative to its own folder, or
 // `default` for the embedded meta_2024): it is then laid over that base. Maps
 // merge key by key, `firms` merges by firm id (new ids are added), and any other
-// value -- `events` included -- replaces the base's. Errors point into whichever
-// file a value came from.
+// value -- `events` included -- replaces the base's. Duplicate keys and firm ids are
+// errors in every file of the chain, as in a standalone one. Errors point into
+// whichever file a value came from.
 #pragma once
 
 #include <filesystem>
