@@ -186,7 +186,9 @@ Scenario load_scenario_from(std::string_view yaml, const std::string& source,
   for (const auto& argument : overrides) apply_override(*root, argument);
   Scenario scenario = read_scenario(*root);
   resolve_recruiting_shares(scenario);
-  check_scenario(scenario, [&root](std::string_view path) { return locate(*root, path); });
+  check_scenario(
+      scenario, [&root](std::string_view path) { return locate(*root, path); },
+      [&root](std::string_view path) { return origin(*root, path); }, source);
   return scenario;
 }
 }  // namespace

@@ -1130,7 +1130,9 @@ const std::vector<BadArgs> kBadArgs = [] {
        {"market.offer_rate_employed: ", "YAML syntax error"}},
       {"set_shares_not_summing",
        r({"--set", "firms.alpha.headcount_share=0.7"}),
-       {"two_firms.yaml:14:3: firms: ", "sum"}},
+       {"--set firms.alpha.headcount_share=0.7: firms.alpha.headcount_share: ", "sums to 1.1",
+        "the shares: alpha 0.7 (--set firms.alpha.headcount_share=0.7), beta 0.4 "
+        "(two_firms.yaml:19:22)"}},
       {"set_ticks_zero", r({"--set", "ticks=0"}), {"--set ticks=0: ticks: "}},
       {"set_seed_negative", r({"--set", "seed=-1"}), {"--set seed=-1: seed: "}},
       {"set_seed_too_large", r({"--set", "seed=18446744073709551616"}), {"seed: "}},

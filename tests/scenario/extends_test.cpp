@@ -75,9 +75,13 @@ TEST_F(ExtendsTest, NewFirmsAreAddedAndStillChecked) {
 firms:
   - {id: newco, headcount_share: 0.1, pay: {median: 100000}}
 )");
-  // Three firms now, with shares summing to 1.1: the merged scenario is validated.
+  // Three firms now, with shares summing to 1.1: the merged scenario is validated, and the
+  // error points at the new firm's share, in the file that added it.
   const ScenarioError e = file_error(path);
   EXPECT_TRUE(has(e.problem(), "sum")) << e.what();
+  EXPECT_EQ(e.where().source, path.string());
+  EXPECT_EQ(e.where().line, 3);
+  EXPECT_EQ(e.key_path(), "firms.newco.headcount_share");
 }
 
 TEST_F(ExtendsTest, ErrorsPointIntoTheFileTheValueCameFrom) {
@@ -87,6 +91,63 @@ TEST_F(ExtendsTest, ErrorsPointIntoTheFileTheValueCameFrom) {
   EXPECT_EQ(e.where().source, (dir_ / "base.yaml").string());
   EXPECT_EQ(e.where().line, 9);
   EXPECT_EQ(e.key_path(), "choice.noise");
+}
+
+constexpr std::string_view kBaseWithShares = R"(name: base
+firms:
+  - {id: meta, headcount_share: 0.6, pay: {median: 400000}, recruiting: {share: 0.5}}
+  - {id: lab, headcount_share: 0.4, pay: {median: 500000}, recruiting: {share: 0.45}}
+)";
+
+TEST_F(ExtendsTest, ASumMadeWrongByTheExtendingFileIsReportedThereWithEveryShare) {
+  write("base.yaml", kBaseWithShares);
+  const auto path = write("child.yaml", R"(extends: base.yaml
+firms:
+  - id: meta
+    recruiting: {share: 0.55}
+)");
+  const ScenarioError e = file_error(path);
+  EXPECT_EQ(e.where().source, path.string());
+  EXPECT_EQ(e.where().line, 4);
+  EXPECT_EQ(e.key_path(), "firms.meta.recruiting.share");
+  const std::string base = (dir_ / "base.yaml").string();
+  EXPECT_EQ(e.problem(),
+            "recruiting.share over the firms plus 0.05 for startups sums to 1.05; it must sum to "
+            "1; the shares: meta 0.55 (" +
+                path.string() + ":4:25), lab 0.45 (" + base +
+                ":4:80), startups 0.05 (the default startups.recruiting_share)");
+}
+
+TEST_F(ExtendsTest, ASumMadeWrongByASetIsReportedAtTheSet) {
+  write("base.yaml", kBaseWithShares);
+  const auto path = write("child.yaml", "extends: base.yaml\nname: child\n");
+  try {
+    load_scenario_file(path, {"firms.lab.recruiting.share=0.5"});
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.where().source, "--set firms.lab.recruiting.share=0.5");
+    EXPECT_EQ(e.key_path(), "firms.lab.recruiting.share");
+    EXPECT_TRUE(has(e.problem(), "sums to 1.05")) << e.what();
+    EXPECT_TRUE(has(e.problem(), "lab 0.5 (--set firms.lab.recruiting.share=0.5)")) << e.what();
+  }
+  // The embedded default, as `talentsim run --set ...` reads it.
+  try {
+    load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource),
+                  {"firms.meta.recruiting.share=0.5"});
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.where().source, "--set firms.meta.recruiting.share=0.5");
+    EXPECT_EQ(e.key_path(), "firms.meta.recruiting.share");
+  }
+}
+
+TEST_F(ExtendsTest, ASumMadeWrongByAStartupShareIsReportedThere) {
+  write("base.yaml", kBaseWithShares);
+  const auto path = write("child.yaml", "extends: base.yaml\nstartups: {recruiting_share: 0.1}\n");
+  const ScenarioError e = file_error(path);
+  EXPECT_EQ(e.where().source, path.string());
+  EXPECT_EQ(e.where().line, 2);
+  EXPECT_EQ(e.key_path(), "startups.recruiting_share");
 }
 
 TEST_F(ExtendsTest, AMissingBaseIsReportedAtTheExtendsKey) {

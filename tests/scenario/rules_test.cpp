@@ -69,7 +69,9 @@ TEST(Rules, HeadcountSharesSumToOne) {
   - {id: b, headcount_share: 0.4, pay: {median: 1}}
 )");
   EXPECT_EQ(where(e), "2:3 firms");
-  EXPECT_EQ(e.problem(), "headcount_share over the firms sums to 0.9; it must sum to 1");
+  EXPECT_EQ(e.problem(),
+            "headcount_share over the firms sums to 0.9; it must sum to 1; the shares: a 0.5 "
+            "(test.yaml:2:30), b 0.4 (test.yaml:3:30)");
 
   // Within 1e-6 of 1 is close enough.
   EXPECT_NO_THROW(load_scenario(R"(firms:
@@ -114,9 +116,10 @@ TEST(RecruitingShares, GivenSharesPlusStartupsSumToOne) {
   - {id: b, headcount_share: 0.4, pay: {median: 1}, recruiting: {share: 0.5}}
 )");
   EXPECT_EQ(where(e), "2:3 firms");
-  EXPECT_EQ(
-      e.problem(),
-      "recruiting.share over the firms plus 0.05 for startups sums to 1.05; it must sum to 1");
+  EXPECT_EQ(e.problem(),
+            "recruiting.share over the firms plus 0.05 for startups sums to 1.05; it must sum to "
+            "1; the shares: a 0.5 (test.yaml:2:73), b 0.5 (test.yaml:3:73), startups 0.05 (the "
+            "default startups.recruiting_share)");
 }
 
 TEST(RecruitingShares, AllOrNone) {

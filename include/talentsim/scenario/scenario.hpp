@@ -12,7 +12,8 @@
 // merge key by key, `firms` merges by firm id (new ids are added), and any other
 // value -- `events` included -- replaces the base's. Duplicate keys and firm ids are
 // errors in every file of the chain, as in a standalone one. Errors point into
-// whichever file a value came from.
+// whichever file (or --set) a value came from; a sum of shares that is off points
+// at a share the user's file or a --set gave, and lists every share and its origin.
 #pragma once
 
 #include <filesystem>
