@@ -130,6 +130,48 @@ NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
   return child;
 }
 
+/// The key that appends events instead of replacing them.
+constexpr std::string_view kAppendEventsKey = "events+";
+
+/// Resolves `events+: [...]` at the top of `root`: its events are appended to the list
+/// `events` holds so far (the base's when extending, or this file's own `events:`, given
+/// first), and the key is removed. Shared nodes are copied, not changed.
+void append_events(Node& root) {
+  using scenario_internal::describe_node;
+  using scenario_internal::duplicate_key_problem;
+  using scenario_internal::fail_at;
+  const auto is_key = [](const auto& entry, std::string_view key) {
+    return entry.first->kind == NodeKind::kScalar && entry.first->text == key;
+  };
+  std::vector<std::pair<NodePtr, NodePtr>> kept;
+  std::vector<std::pair<NodePtr, NodePtr>> appends;
+  for (const auto& entry : root.entries)
+    (is_key(entry, kAppendEventsKey) ? appends : kept).push_back(entry);
+  if (appends.empty()) return;
+  if (appends.size() > 1)
+    fail_at(*appends[1].first, std::string(kAppendEventsKey),
+            duplicate_key_problem(std::string(kAppendEventsKey), *appends[0].first));
+  const auto& [key, added] = appends.front();
+  if (added->kind != NodeKind::kSequence)
+    fail_at(*added, std::string(kAppendEventsKey),
+            "expected a list of events to append, got " + describe_node(*added));
+  auto events = std::find_if(kept.begin(), kept.end(),
+                             [&](const auto& entry) { return is_key(entry, "events"); });
+  if (events == kept.end()) {
+    auto name = std::make_shared<Node>(*key);
+    name->text = "events";
+    kept.emplace_back(std::move(name), added);
+  } else {
+    const Node& list = *events->second;
+    if (list.kind != NodeKind::kSequence)
+      fail_at(list, "events", "expected a list, got " + describe_node(list));
+    auto joined = std::make_shared<Node>(list);
+    joined->items.insert(joined->items.end(), added->items.begin(), added->items.end());
+    events->second = std::move(joined);
+  }
+  root.entries = std::move(kept);
+}
+
 /// Parses a scenario document and resolves its `extends:` chain into one tree.
 NodePtr load_tree(std::string_view yaml, const std::string& source,
                   const std::filesystem::path& base_dir, int depth) {
@@ -142,7 +184,10 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
   const auto ext = std::find_if(root->entries.begin(), root->entries.end(), [](const auto& e) {
     return e.first->kind == NodeKind::kScalar && e.first->text == "extends";
   });
-  if (ext == root->entries.end()) return root;
+  if (ext == root->entries.end()) {
+    append_events(*root);
+    return root;
+  }
   const Node& target = *ext->second;
   if (target.kind != NodeKind::kScalar || target.text.empty())
     fail_at(target, "extends",
@@ -169,7 +214,9 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
   check_no_duplicates(*base, "", false);
   auto child = std::make_shared<Node>(*root);
   child->entries.erase(child->entries.begin() + (ext - root->entries.begin()));
-  return merged(base, child, false);
+  NodePtr out = merged(base, child, false);
+  append_events(*out);
+  return out;
 }
 
 }  // namespace
@@ -184,6 +231,7 @@ Scenario load_scenario_from(std::string_view yaml, const std::string& source,
   const NodePtr root = load_tree(yaml, source, base_dir, 0);
   // Overrides change the tree before it is read, so they are checked exactly like the file.
   for (const auto& argument : overrides) apply_override(*root, argument);
+  append_events(*root);  // --set 'events+=[...]'
   Scenario scenario = read_scenario(*root);
   resolve_recruiting_shares(scenario);
   check_scenario(

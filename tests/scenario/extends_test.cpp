@@ -69,6 +69,87 @@ TEST_F(ExtendsTest, OtherListsReplaceTheBase) {
   EXPECT_TRUE(load_scenario_file(path).events.empty());
 }
 
+TEST_F(ExtendsTest, EventsPlusAppendsToTheBasesEvents) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", R"(extends: base.yaml
+events+:
+  - {week: 5, type: workload, firm: lab, workload: 0.7}
+  - {week: 6, type: pay_change, firm: meta, change: 0.1}
+)");
+  const Scenario s = load_scenario_file(path);
+  ASSERT_EQ(s.events.size(), 3u);
+  EXPECT_EQ(s.events[0].week, 3);  // the base's first
+  EXPECT_EQ(s.events[0].firm, "meta");
+  EXPECT_EQ(s.events[1].week, 5);
+  EXPECT_EQ(s.events[1].firm, "lab");
+  EXPECT_EQ(s.events[2].type, EventType::kPayChange);
+}
+
+TEST_F(ExtendsTest, AnAppendedEventsErrorsPointIntoTheFileThatAddedIt) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", R"(extends: base.yaml
+events+:
+  - {week: 5, type: workload, firm: labb, workload: 0.7}
+)");
+  const ScenarioError e = file_error(path);
+  EXPECT_EQ(e.where().source, path.string());
+  EXPECT_EQ(e.where().line, 3);
+  EXPECT_EQ(e.key_path(), "events[1].firm");
+  EXPECT_EQ(e.suggestion(), "lab");
+}
+
+TEST_F(ExtendsTest, EventsReplacesThenEventsPlusAppends) {
+  write("base.yaml", kBase);
+  const auto path = write("child.yaml", R"(extends: base.yaml
+events+: [{week: 7, type: workload, firm: lab, workload: 0.7}]
+events: [{week: 2, type: workload, firm: meta, workload: 0.6}]
+)");
+  const Scenario s = load_scenario_file(path);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].week, 2);
+  EXPECT_EQ(s.events[1].week, 7);
+}
+
+TEST_F(ExtendsTest, EventsPlusWorksInAStandaloneFileAndWithSet) {
+  const auto path = write("alone.yaml", std::string(kBase) +
+                                            "events+: [{week: 4, type: workload, firm: lab, "
+                                            "workload: 0.7}]\n");
+  const Scenario s = load_scenario_file(path);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[1].week, 4);
+
+  const Scenario set =
+      load_scenario_file(path, {"events+=[{week: 9, type: pay_change, firm: meta, change: 0.05}]"});
+  ASSERT_EQ(set.events.size(), 3u);
+  EXPECT_EQ(set.events[2].week, 9);
+
+  // Without any `events:`, events+ starts the list.
+  const Scenario fresh =
+      load_scenario(std::string(scenario_test::kOneFirm) +
+                        "events+: [{week: 1, type: workload, firm: meta, workload: 0.5}]\n",
+                    "test.yaml");
+  ASSERT_EQ(fresh.events.size(), 1u);
+}
+
+TEST_F(ExtendsTest, EventsPlusMustBeAListAndGivenOnce) {
+  write("base.yaml", kBase);
+  const ScenarioError not_list =
+      file_error(write("a.yaml", "extends: base.yaml\nevents+: {week: 1}\n"));
+  EXPECT_EQ(not_list.where().line, 2);
+  EXPECT_EQ(not_list.key_path(), "events+");
+  EXPECT_TRUE(has(not_list.problem(), "expected a list of events")) << not_list.what();
+
+  const ScenarioError twice =
+      file_error(write("b.yaml", "extends: base.yaml\nevents+: []\nevents+: []\n"));
+  EXPECT_EQ(twice.where().line, 3);
+  EXPECT_EQ(twice.problem(), "duplicate key 'events+' (first at line 2)");
+
+  const ScenarioError alone = scenario_test::load_error(std::string(scenario_test::kOneFirm) +
+                                                        "events+: []\nevents+: []\n");
+  EXPECT_EQ(alone.where().line, 3);
+  EXPECT_EQ(alone.problem(), "duplicate key 'events+' (first at line 2)");
+}
+
 TEST_F(ExtendsTest, NewFirmsAreAddedAndStillChecked) {
   write("base.yaml", kBase);
   const auto path = write("child.yaml", R"(extends: base.yaml

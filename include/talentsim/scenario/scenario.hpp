@@ -10,7 +10,10 @@
 // A scenario may start with `extends: PATH` (relative to its own folder, or
 // `default` for the embedded meta_2024): it is then laid over that base. Maps
 // merge key by key, `firms` merges by firm id (new ids are added), and any other
-// value -- `events` included -- replaces the base's. Duplicate keys and firm ids are
+// value -- `events` included -- replaces the base's. `events+: [...]` instead
+// appends its events to the base's (after this file's own `events:`, if it has
+// one; in a file without `extends:` it appends to that file's `events`, and with
+// --set 'events+=[...]' to the resolved ones). Duplicate keys and firm ids are
 // errors in every file of the chain, as in a standalone one. Errors point into
 // whichever file (or --set) a value came from; a sum of shares that is off points
 // at a share the user's file or a --set gave, and lists every share and its origin.
