@@ -16,4 +16,10 @@ if ! cmake --workflow --preset release >"$build_log" 2>&1; then
   echo "talentsim: the build failed; its output is above (and in $build_log)" >&2
   exit 1
 fi
+# A second quickstart replaces its own earlier run of the same scenario (see "Outputs" in
+# README.md), unless the arguments choose the folder.
+case " $* " in
+  *" --out"* | *" --force "*) ;;
+  *) set -- "$@" --force ;;
+esac
 exec build/release/talentsim run "$@"

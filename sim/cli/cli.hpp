@@ -29,6 +29,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   bool agents = false;
   bool quiet = false;
+  bool force = false;  ///< replace a finished run in the output folder
 };
 
 struct BenchOptions {

@@ -22,7 +22,9 @@ int run_main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its outputs");
   run_cmd->add_option("scenario", run.scenario,
                       "Scenario YAML file (default: the embedded scenarios/meta_2024.yaml)");
-  run_cmd->add_option("--out", run.out, "Output folder (default: runs/<name>-seed<seed>)");
+  run_cmd->add_option("--out", run.out,
+                      "Output folder (default: runs/<name>-seed<seed>-<hash of the resolved "
+                      "scenario>)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
   run_cmd->add_option("--threads", run.threads, "Worker threads, 1-4096 (default: all cores)");
   run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)");
@@ -32,6 +34,7 @@ int run_main(int argc, char** argv) {
       ->allow_extra_args(false);
   run_cmd->add_flag("--agents", run.agents, "Also write agents.csv (one row per researcher)");
   run_cmd->add_flag("--quiet", run.quiet, "No progress bar");
+  run_cmd->add_flag("--force", run.force, "Replace a finished run in the output folder");
 
   std::string validate_path;
   std::vector<std::string> validate_sets;

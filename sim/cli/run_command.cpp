@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -35,6 +36,21 @@ Scenario load(const std::optional<std::string>& path, std::vector<std::string> s
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
 }
 
+/// The default output folder: runs/<name>-seed<seed>-<8 hex digits of the resolved
+/// scenario>, so that runs of different scenarios (a --set, an edited file) never share one.
+std::filesystem::path default_folder(const Scenario& scenario) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the resolved YAML
+  for (const char c : to_yaml(scenario)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  char digest[9];
+  std::snprintf(digest, sizeof digest, "%08llx",
+                static_cast<unsigned long long>((h >> 32) ^ (h & 0xffffffffULL)));
+  return std::filesystem::path("runs") /
+         (scenario.name + "-seed" + std::to_string(scenario.seed) + "-" + digest);
+}
+
 }  // namespace
 
 int validate(const std::string& scenario_path, const std::vector<std::string>& sets) {
@@ -64,12 +80,18 @@ int run(const RunOptions& options) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
   }
+  const std::filesystem::path dir =
+      options.out ? std::filesystem::path(*options.out) : default_folder(scenario);
+  // summary.json is renamed into place last, so it marks a finished run.
+  std::error_code ec;
+  if (!options.force && std::filesystem::exists(dir / "summary.json", ec)) {
+    std::cerr << "talentsim: error: " << dir.string()
+              << " already holds a finished run; pass --force to replace it"
+              << (options.out ? "" : " (or --out DIR to choose another folder)") << "\n";
+    return kExitBadInput;
+  }
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(threads));
-  const std::filesystem::path dir =
-      options.out ? std::filesystem::path(*options.out)
-                  : std::filesystem::path("runs") /
-                        (scenario.name + "-seed" + std::to_string(scenario.seed));
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

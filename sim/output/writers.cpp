@@ -336,7 +336,11 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
 RunWriter::RunWriter(std::filesystem::path dir, const Simulation& sim, bool agents)
     : dir_(std::move(dir)), agents_(agents), group_names_(sim.group_names()) {
   std::error_code ec;
-  created_dir_ = !std::filesystem::exists(dir_, ec);
+  for (std::filesystem::path p = dir_; !p.empty() && !std::filesystem::exists(p, ec);
+       p = p.parent_path()) {
+    created_root_ = p;
+    if (p == p.parent_path()) break;
+  }
   std::filesystem::create_directories(dir_, ec);
   if (ec || !std::filesystem::is_directory(dir_))
     throw IoError("cannot create output folder " + dir_.string() + ": " + ec.message());
@@ -377,16 +381,17 @@ void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
   }
   AtomicFile json(dir_ / "summary.json");
   json.write(summary_json(summary));
+  // An earlier run's summary.json goes first: should a rename below fail, the folder
+  // must not look like a finished run made of two runs' files.
+  std::error_code ec;
+  std::filesystem::remove(dir_ / "summary.json", ec);
+  if (ec) throw IoError("cannot replace " + (dir_ / "summary.json").string() + ": " + ec.message());
+  if (!agents) std::filesystem::remove(dir_ / "agents.csv", ec);  // it would not match this run
   timeseries_->commit();
   market_->commit();
   flows.commit();
   scenario.commit();
-  if (agents) {
-    agents->commit();
-  } else {
-    std::error_code ec;  // a stale agents.csv from an earlier run would not match this one
-    std::filesystem::remove(dir_ / "agents.csv", ec);
-  }
+  if (agents) agents->commit();
   json.commit();
   finished_ = true;
 }
@@ -395,8 +400,13 @@ void RunWriter::discard() noexcept {
   if (finished_) return;
   if (timeseries_) timeseries_->discard();
   if (market_) market_->discard();
+  if (created_root_.empty()) return;
+  // Each folder this writer made, innermost first, while it is empty.
   std::error_code ec;
-  if (created_dir_ && std::filesystem::is_empty(dir_, ec)) std::filesystem::remove(dir_, ec);
+  for (std::filesystem::path p = dir_;; p = p.parent_path()) {
+    if (!std::filesystem::is_empty(p, ec) || ec || !std::filesystem::remove(p, ec)) return;
+    if (p == created_root_ || p == p.parent_path()) return;
+  }
 }
 
 std::vector<std::string> RunWriter::files() const {

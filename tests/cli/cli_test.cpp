@@ -472,9 +472,10 @@ const DefaultScenario kDefault = [] {
   return d;
 }();
 
-/// The folder a run of the default goes to without --out.
-std::string default_folder(std::uint64_t seed) {
-  return kDefault.name + "-seed" + std::to_string(seed);
+/// The pattern of the folder a run goes to without --out: runs/<name>-seed<seed>-<8 hex
+/// digits of the resolved scenario>.
+std::regex default_folder(const std::string& name, std::uint64_t seed) {
+  return std::regex("runs/" + name + "-seed" + std::to_string(seed) + "-[0-9a-f]{8}");
 }
 
 // Small and quick: the embedded default with 3000 researchers for a few weeks.
@@ -590,22 +591,70 @@ TEST_F(CliRun, EmbeddedDefaultIsTheShippedMeta2024) {
   expect_same_outputs(at("E"), at("F"));
 }
 
-TEST_F(CliRun, DefaultOutputFolderIsRunsNameSeedInTheWorkingDirectory) {
-  const std::string first = default_folder(kDefault.seed), fifth = default_folder(5);
+/// The one folder under runs/ (fails the test if there is not exactly one more than `known`).
+std::string new_run_folder(const fs::path& runs, std::set<std::string>& known) {
+  std::vector<std::string> added;
+  if (fs::exists(runs))
+    for (const auto& name : entries(runs))
+      if (known.insert(name).second) added.push_back(name);
+  EXPECT_EQ(added.size(), 1u) << "expected one new folder under runs/";
+  return added.empty() ? std::string() : "runs/" + added.front();
+}
+
+TEST_F(CliRun, DefaultOutputFolderIsRunsNameSeedHashInTheWorkingDirectory) {
+  std::set<std::string> known;
   Result r = cli(kQuickDefault);
-  expect_finished(r, "runs/" + first);
-  EXPECT_NE(r.out.find("runs/" + first), std::string::npos) << r.out;
+  const std::string first = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(first, default_folder(kDefault.name, kDefault.seed))) << first;
+  expect_finished(r, first);
+  EXPECT_NE(r.out.find(first), std::string::npos) << r.out;
 
   r = cli(with(kQuickDefault, {"--seed", "5"}));
-  expect_finished(r, "runs/" + fifth);
+  const std::string fifth = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(fifth, default_folder(kDefault.name, 5))) << fifth;
+  expect_finished(r, fifth);
+
+  // Another resolved scenario with the same name and seed gets a folder of its own.
+  r = cli(with(kQuickDefault, {"--set", "firms.meta.pay.median=520000"}));
+  const std::string paid = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(paid, default_folder(kDefault.name, kDefault.seed))) << paid;
+  EXPECT_NE(paid, first);
+  expect_finished(r, paid);
 
   write("two_firms.yaml", kTwoFirms);
   r = cli({"run", "two_firms.yaml", "--quiet"});
-  expect_finished(r, "runs/two_firms-seed7");
-  std::vector<std::string> expected{first, fifth, "two_firms-seed7"};
-  std::sort(expected.begin(), expected.end());
-  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
-  EXPECT_EQ(entries(at("runs")), expected);
+  const std::string two = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(two, default_folder("two_firms", 7))) << two;
+  expect_finished(r, two);
+}
+
+TEST_F(CliRun, AFinishedRunIsNotReplacedWithoutForce) {
+  std::set<std::string> known;
+  ASSERT_EQ(cli(kQuickDefault).exit_code, 0);
+  const std::string folder = new_run_folder(at("runs"), known);
+  const std::string summary = slurp(at(folder + "/summary.json"));
+
+  // The same scenario again: same folder, which holds a finished run.
+  Result r = cli(kQuickDefault);
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(folder + " already holds a finished run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(at(folder + "/summary.json")), summary);
+  EXPECT_FALSE(has_temporary_files(at(folder)));
+
+  // An explicit --out naming it: the same, and nothing written.
+  r = cli(with(kQuickDefault, {"--out", folder, "--set", "firms.meta.pay.median=520000"}));
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(at(folder + "/summary.json")), summary);
+  EXPECT_EQ(entries(at(folder)), kRunFiles);
+
+  // --force replaces it.
+  r = cli(
+      with(kQuickDefault, {"--out", folder, "--set", "firms.meta.pay.median=520000", "--force"}));
+  expect_finished(r, folder);
+  EXPECT_NE(slurp(at(folder + "/summary.json")), summary);
 }
 
 TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
@@ -682,12 +731,20 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
 TEST_F(CliRun, RunIntoAnExistingFolderReplacesItsFilesAndKeepsOthers) {
   fs::create_directories(at("D"));
   spit(at("D/notes.txt"), "mine\n");
-  spit(at("D/summary.json"), "stale\n");
-  const Result r = cli(with(kQuickDefault, {"--out", "D"}));
+  spit(at("D/market.csv"), "stale\n");  // not a finished run: no summary.json
+  Result r = cli(with(kQuickDefault, {"--out", "D"}));
   EXPECT_EQ(r.exit_code, 0) << r;
   std::vector<std::string> expected = kRunFiles;
   expected.emplace_back("notes.txt");
   std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(entries(at("D")), expected);
+  EXPECT_EQ(slurp(at("D/notes.txt")), "mine\n");
+  EXPECT_NE(slurp(at("D/market.csv")), "stale\n");
+
+  // A finished run there is replaced only with --force; other files stay.
+  spit(at("D/summary.json"), "stale\n");
+  r = cli(with(kQuickDefault, {"--out", "D", "--force"}));
+  EXPECT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(entries(at("D")), expected);
   EXPECT_EQ(slurp(at("D/notes.txt")), "mine\n");
   EXPECT_NO_THROW(json::parse(slurp(at("D/summary.json"))));
@@ -886,7 +943,7 @@ TEST_F(CliAgents, AgentsCsvHasOneRowPerResearcherAndIsRemovedByALaterRunWithoutA
   EXPECT_EQ(between_jobs, market.integer(market.rows.size() - 1, "between_jobs"));
 
   // The same folder again without --agents: the old agents.csv would not match this run.
-  r = cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--seed", "8"});
+  r = cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--seed", "8", "--force"});
   expect_finished(r, "D", false);
   EXPECT_FALSE(fs::exists(at("D/agents.csv")));
 }
@@ -1252,17 +1309,17 @@ class CliInterrupt : public CliTest {
  protected:
   /// A run into folder D long enough (200,000 researchers for 5,000 weeks) never to
   /// finish before the signal.
-  std::unique_ptr<Process> start_long_run() {
-    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out", "D",
+  std::unique_ptr<Process> start_long_run(const std::string& out = "D") {
+    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out", out,
                   "--quiet"});
   }
-  /// Waits until the run has created D, then lets it get into the simulation loop,
-  /// writing temporaries.
-  void wait_until_running(Process& child) {
+  /// Waits until the run has created its folder, then lets it get into the simulation
+  /// loop, writing temporaries.
+  void wait_until_running(Process& child, const std::string& out = "D") {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!fs::exists(at("D")) && !child.exited() && std::chrono::steady_clock::now() < deadline)
+    while (!fs::exists(at(out)) && !child.exited() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(2ms);
-    ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
+    ASSERT_TRUE(fs::exists(at(out))) << "the output folder never appeared";
     std::this_thread::sleep_for(200ms);
   }
 };
@@ -1286,6 +1343,17 @@ TEST_F(CliInterrupt, SigtermExits143AndLeavesNothing) {
   const Result r = child->wait(60s);
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
   EXPECT_FALSE(fs::exists(at("D")));
+}
+
+TEST_F(CliInterrupt, AnInterruptedRunRemovesEveryFolderItCreated) {
+  fs::create_directories(at("kept"));
+  auto child = start_long_run("kept/new/nested/D");
+  ASSERT_NO_FATAL_FAILURE(wait_until_running(*child, "kept/new/nested/D"));
+  ASSERT_EQ(::kill(child->pid(), SIGTERM), 0);
+  const Result r = child->wait(60s);
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
+  EXPECT_TRUE(fs::exists(at("kept")));
+  EXPECT_EQ(entries(at("kept")), std::vector<std::string>{}) << "kept/new must be gone";
 }
 
 TEST_F(CliInterrupt, AnInterruptedRunKeepsAFolderThatExistedBefore) {
@@ -1382,7 +1450,7 @@ TEST_F(CliUsage, HelpAndVersionExit0) {
   r = cli({"run", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r;
   for (const char* flag :
-       {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet"})
+       {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet", "--force"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 
   r = cli({"--version"});

@@ -99,6 +99,15 @@ TEST_F(QuickstartScript, StdoutCarriesOnlyTheRun) {
   EXPECT_EQ(r.err.find("Build"), std::string::npos) << "a good build stays quiet\n" << r;
 }
 
+TEST_F(QuickstartScript, ASecondQuickstartReplacesItsOwnRunButNotAChosenFolder) {
+  ScriptResult r = quickstart("--seed 7");
+  EXPECT_EQ(r.out, "results of: talentsim run --seed 7 --force\n") << r;
+  r = quickstart("--out mine");
+  EXPECT_EQ(r.out, "results of: talentsim run --out mine\n") << r;
+  r = quickstart("--out=mine --agents");
+  EXPECT_EQ(r.out, "results of: talentsim run --out=mine --agents\n") << r;
+}
+
 TEST_F(QuickstartScript, AFailedBuildShowsTheCompilerMessagesOnStderr) {
   stub("cmake",
        "echo '[2/63] Building CXX object sim/CMakeFiles/talentsim_core.dir/core/error.cpp.o'\n"

@@ -347,6 +347,59 @@ TEST_F(RunWriterTest, DestroyedBeforeFinishLeavesNothing) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+// Every folder the writer made for DIR goes when it is left empty; those that were there
+// before stay.
+TEST_F(RunWriterTest, DiscardRemovesTheParentFoldersItCreated) {
+  const fs::path dir = root_ / "runs" / "deeper" / "run";
+  fs::create_directories(root_ / "kept");
+  {
+    SummaryBuilder summary(sim_, sim_.initial_report());
+    RunWriter writer(dir, sim_, false);
+    run_all(writer, summary);
+  }
+  EXPECT_FALSE(fs::exists(root_ / "runs"));
+  EXPECT_TRUE(fs::exists(root_ / "kept"));
+
+  // A parent that gained other files meanwhile stays.
+  {
+    SummaryBuilder summary(sim_, sim_.initial_report());
+    RunWriter writer(dir, sim_, false);
+    write_text(root_ / "runs" / "other.txt", "x\n");
+    writer.discard();
+  }
+  EXPECT_FALSE(fs::exists(root_ / "runs" / "deeper"));
+  EXPECT_EQ(files_in(root_ / "runs"), std::vector<std::string>{"other.txt"});
+}
+
+// Replacing a finished run: its summary.json goes before anything else is renamed, so a
+// folder that holds one holds one complete run.
+TEST_F(RunWriterTest, FinishReplacesAnEarlierRunsSummaryLast) {
+  const fs::path dir = root_ / "run";
+  fs::create_directories(dir);
+  write_text(dir / "summary.json", "stale\n");
+  write_text(dir / "agents.csv", "stale\n");
+  SummaryBuilder summary(sim_, sim_.initial_report());
+  RunWriter writer(dir, sim_, false);
+  run_all(writer, summary);
+  writer.finish(sim_, summary.build(sim_, 1, 0.5));
+  EXPECT_NE(read_text(dir / "summary.json"), "stale\n");
+  EXPECT_FALSE(fs::exists(dir / "agents.csv"));
+}
+
+TEST_F(RunWriterTest, AFinishThatFailsLeavesNoSummary) {
+  const fs::path dir = root_ / "run";
+  fs::create_directories(dir / "timeseries.csv" / "in_the_way");  // its rename will fail
+  write_text(dir / "summary.json", "an earlier run\n");
+  SummaryBuilder summary(sim_, sim_.initial_report());
+  RunWriter writer(dir, sim_, false);
+  run_all(writer, summary);
+  EXPECT_THROW(writer.finish(sim_, summary.build(sim_, 1, 0.5)), IoError);
+  writer.discard();
+  EXPECT_FALSE(fs::exists(dir / "summary.json"));
+  for (const std::string& name : files_in(dir))
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+}
+
 // A folder that was there before the writer stays, with only what it held before.
 TEST_F(RunWriterTest, DiscardKeepsAFolderItDidNotCreate) {
   const fs::path dir = root_ / "run";

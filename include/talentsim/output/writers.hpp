@@ -77,6 +77,9 @@ std::string summary_json(const RunSummary& summary);
 /// Writes DIR/timeseries.csv and DIR/market.csv tick by tick, then flows.csv,
 /// summary.json, scenario.yaml and (optionally) agents.csv on finish(). Until then
 /// only temporary files exist; if the writer is destroyed first they are removed.
+/// summary.json marks a finished run: finish() removes an earlier run's copy before it
+/// renames anything and renames the new one last, so a folder holds a summary.json only
+/// while its files are one complete run.
 class RunWriter {
  public:
   /// Creates DIR if needed. @throws IoError
@@ -86,8 +89,9 @@ class RunWriter {
   void record(const TickReport& report);
   /// Writes the remaining files and renames every file into place. @throws IoError
   void finish(const Simulation& sim, const RunSummary& summary);
-  /// Removes every temporary file, and the folder if this writer created it and it is
-  /// empty (also done by the destructor when not finished).
+  /// Removes every temporary file, and the folders this writer created (DIR and any
+  /// parents made for it) where they are left empty (also done by the destructor when not
+  /// finished).
   void discard() noexcept;
 
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
@@ -99,7 +103,8 @@ class RunWriter {
 
   std::filesystem::path dir_;
   bool agents_;
-  bool created_dir_ = false;
+  /// The outermost folder this writer created (DIR or a parent of it); empty if none.
+  std::filesystem::path created_root_;
   bool finished_ = false;
   std::vector<std::string> group_names_;
   std::unique_ptr<AtomicFile> timeseries_;
