@@ -106,8 +106,16 @@ nlohmann::ordered_json counters_json(const FirmTickCounters& k) {
           {"published_departures", k.published_departures}};
 }
 
-double share(std::int64_t part, std::int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+/// part / whole, or null when it is undefined (an empty cohort).
+nlohmann::ordered_json share(std::int64_t part, std::int64_t whole) {
+  if (whole <= 0) return nullptr;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+/// A group's average (pay, burnout, faith), or null when the group is empty.
+nlohmann::ordered_json mean_of(const GroupMetrics& m, double value) {
+  if (m.headcount <= 0) return nullptr;
+  return value;
 }
 
 }  // namespace
@@ -201,14 +209,18 @@ std::string summary_json(const RunSummary& s) {
                           {"final", g.final_tick.top_headcount}};
     j["published_headcount"] = {{"initial", g.initial.published_headcount},
                                 {"final", g.final_tick.published_headcount}};
-    j["median_salary"] = {{"initial", g.initial.median_salary},
-                          {"final", g.final_tick.median_salary}};
-    j["mean_salary"] = {{"initial", g.initial.mean_salary}, {"final", g.final_tick.mean_salary}};
-    j["mean_burnout"] = g.final_tick.mean_burnout;
-    j["mean_faith"] = g.final_tick.mean_faith;
+    // Averages over nobody are undefined: null, not 0.
+    j["median_salary"] = {{"initial", mean_of(g.initial, g.initial.median_salary)},
+                          {"final", mean_of(g.final_tick, g.final_tick.median_salary)}};
+    j["mean_salary"] = {{"initial", mean_of(g.initial, g.initial.mean_salary)},
+                        {"final", mean_of(g.final_tick, g.final_tick.mean_salary)}};
+    j["mean_burnout"] = mean_of(g.final_tick, g.final_tick.mean_burnout);
+    j["mean_faith"] = mean_of(g.final_tick, g.final_tick.mean_faith);
     j["totals"] = counters_json(g.total);
     j["mean_headcount"] = g.mean_headcount;
-    j["annualised_attrition"] = g.annualised_attrition;
+    j["annualised_attrition"] = g.mean_headcount > 0 && s.ticks > 0
+                                    ? nlohmann::ordered_json(g.annualised_attrition)
+                                    : nlohmann::ordered_json(nullptr);
     j["weeks_with_3_top_departures"] = g.weeks_with_3_top_departures;
     j["most_top_departures_in_a_week"] = g.most_top_departures_in_a_week;
     j["cohort"] = {
@@ -239,7 +251,9 @@ std::string summary_json(const RunSummary& s) {
                     {"startups_alive", s.market.startups_alive},
                     {"startups_founded", s.startups_founded},
                     {"startups_failed", s.startups_failed},
-                    {"top_talent_hhi", s.market.top_talent_hhi},
+                    {"top_talent_hhi", s.market.top_talent_hhi > 0.0
+                                           ? nlohmann::ordered_json(s.market.top_talent_hhi)
+                                           : nlohmann::ordered_json(nullptr)},
                     {"pending_hires", s.market.pending_hires}};
   root["firms"] = std::move(firms);
   // The only fields that depend on the machine and thread count, kept together.
@@ -276,7 +290,8 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
   const std::size_t named = sim.named_firm_count();
   std::vector<std::string> firm_name(firms.size());
   for (std::size_t f = 0; f < firms.size(); ++f)
-    firm_name[f] = f < named ? firms[f].params.id : "startup_" + std::to_string(firms[f].serial);
+    firm_name[f] = f < named ? firms[f].params.id
+                             : std::string(kStartupsGroup) + "." + std::to_string(firms[f].serial);
   // The pinned columns, then every registered column marked for agents.csv, as stored.
   std::string header = kAgentsHeader;
   ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto) {

@@ -534,7 +534,7 @@ TEST_F(CliRun, EmbeddedDefaultWritesTheFiveFilesWithTheirHeaders) {
   const Csv flows = read_csv(at("D/flows.csv"));
   EXPECT_EQ(flows.header, kFlowsHeader);
   std::set<std::string> places(groups.begin(), groups.end() - 1);
-  places.insert({"between_jobs", "startup", "independent"});
+  places.insert({"between_jobs", "startups", "independent"});
   for (std::size_t i = 0; i < flows.rows.size(); ++i) {
     ASSERT_EQ(flows.rows[i].size(), 3u);
     EXPECT_TRUE(places.contains(flows.rows[i][0])) << flows.rows[i][0];
@@ -687,9 +687,6 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
   }
 
   // Totals over the run: timeseries sums = summary.json totals = flows.csv margins.
-  const auto place_of = [](const std::string& group) {
-    return group == "startups" ? std::string("startup") : group;
-  };
   std::map<std::string, std::int64_t> flow_out, flow_in;
   std::map<std::pair<std::string, std::string>, std::int64_t> flow;
   for (std::size_t i = 0; i < flows.rows.size(); ++i) {
@@ -714,10 +711,10 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
     ASSERT_EQ(firm["id"].get<std::string>(), groups[g]);
     for (const auto& [column, total] : sum)
       EXPECT_EQ(firm["totals"][column].get<std::int64_t>(), total) << column;
-    EXPECT_EQ(flow_out[place_of(groups[g])], sum["departures"]);
-    EXPECT_EQ(flow_in[place_of(groups[g])], sum["hires"]);
+    EXPECT_EQ(flow_out[groups[g]], sum["departures"]);
+    EXPECT_EQ(flow_in[groups[g]], sum["hires"]);
     if (groups[g] != "startups") {
-      EXPECT_EQ((flow[{groups[g], "startup"}]), sum["departures_to_startup"]);
+      EXPECT_EQ((flow[{groups[g], "startups"}]), sum["departures_to_startup"]);
       EXPECT_EQ((flow[{groups[g], "independent"}]), sum["departures_to_independent"]);
     }
     const std::size_t last = 11 * groups.size() + g;
@@ -929,7 +926,8 @@ TEST_F(CliAgents, AgentsCsvHasOneRowPerResearcherAndIsRemovedByALaterRunWithoutA
     const std::string& firm = agents.text(i, "firm");
     if (firm.empty()) {
       ++between_jobs;
-    } else if (firm.starts_with("startup")) {
+    } else if (firm.starts_with("startups.")) {  // one startup: startups.<n>
+      EXPECT_TRUE(std::regex_match(firm, std::regex(R"(startups\.[0-9]+)"))) << firm;
       ++at_firm["startups"];
     } else {
       EXPECT_NE(std::find(groups.begin(), groups.end(), firm), groups.end()) << firm;

@@ -39,27 +39,27 @@ struct Golden {
 // clang-format off
 const std::vector<Golden> kGolden = {
   {"meta_2024-seed1", 0x2c16e4c1719a2939ULL, {
-    {"agents.csv", "4d9b20e9cd22e1094047e419a56bafb056a9318e26c07ca263922cfdf6febc1a"},
-    {"flows.csv", "1da4a67d35702ea47e5d2742b180f0962d8e98fc0978957519618812d563a0ef"},
+    {"agents.csv", "ba8361ba85fc09de6dc4c7a1d8b2ea65afb08b989f7257d463701fa00ed2ce20"},
+    {"flows.csv", "59d3ffd91f6733c22a6d21ef8e7e838acc77da73e8bc55961b7c8334ee0981a3"},
     {"market.csv", "b5449c7ac12dd450c49403ba836afddf83cd62299726cc62a125bf122d2d5320"},
     {"scenario.yaml", "55137ffac5f8a14f3e5d8df64aa115933d3f412e0593d0d23a553e5a59343bfb"},
-    {"summary.json", "359fc95ee2388100a490881bab9d5d865b049dabe80476149a19a906ff965617"},
+    {"summary.json", "25feec059b1af42a9253ec6c83f339bc73b39366a551624f4bb191d029eb456f"},
     {"timeseries.csv", "f43e3a4bbb7bc75c8e8ef3db90faab6680022b0ba0ba32697b6addea788f7b6f"},
   }},
   {"meta_2024-seed2", 0xcb59b24d8acf1585ULL, {
-    {"agents.csv", "b2999a5dd227791c10882847b3a1e88ebabdca586e215d839cc18d6d0ea5b2dd"},
-    {"flows.csv", "65c8095c8ba6194e1856d81c75129176d8bee09b4702971eb5bdb75ede7cdab6"},
+    {"agents.csv", "436942834aaa8656ad38b9f1533052db8cc878d79b9102c8cc99aa3e5100aa3e"},
+    {"flows.csv", "9bc24fc23765272257e86e39759a9af1cfadd47a6b98a3da996195c3b65ed23c"},
     {"market.csv", "62fe15b9f58124f64156bb8c8489eae50d925975b4e453969de5bd5cf3062402"},
     {"scenario.yaml", "12cd5189849ab86fb3a9042e5cce9efac1a5567ec1a2b8460a2db40e69caebc5"},
-    {"summary.json", "a2a9866d418a69fedf80de68b750872bd034537b197e5d1f88a82d7ebe308b0b"},
+    {"summary.json", "35f1a81306c73183e96cf3770abb267ed104c2b73455b535397614ed5d1ab807"},
     {"timeseries.csv", "b2c388f940a328af7f7e9945c3ec4131576e893bd0ab648f602205e3cf79de6d"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
-    {"agents.csv", "465c8859298e1071823d6525a0cf9c8526f68d325cfdde422d850f7508830841"},
-    {"flows.csv", "9ffab922919a99cfa6e4c0f8eee4d1bbb6920345504f3f5e5de96453b823c2ac"},
+    {"agents.csv", "bbdf145e83aa93b96d6959f66f203ff7fd83b1f16329d446c64f88ba9e05b637"},
+    {"flows.csv", "d6766b48e5ba1e6a9f704a7fc529526881d080dbcf466e8fd23e85395b39b70e"},
     {"market.csv", "9fc807503d864e5280ce34c4721d5ef9479a06e9b5168186d0aaaad11f9b95b2"},
     {"scenario.yaml", "433cac3d34b6117e7cfc61e130f7e94ddef89f26c9f15c01b3de00e144f31a1f"},
-    {"summary.json", "74c65e5ae1251b0a4178c825d676f96feac4fd1b412ad546b7dd24b352d3f728"},
+    {"summary.json", "8030dc35aeded279069ba7ea44731fbc41f14e48c0961e3e522cfaaa66cafb24"},
     {"timeseries.csv", "7eaf93158d560df7cd5b7a60b451d0dc213972fee3b62fe4998fe40772502b57"},
   }},
 };

@@ -100,17 +100,17 @@ class OutputTest : public ::testing::Test {
 
 TEST(FlowsCsv, ListsNonZeroCellsInRowMajorOrder) {
   FlowMatrix flows;
-  flows.places = {"a", "b", "startup", "independent", "between_jobs"};
+  flows.places = {"a", "b", "startups", "independent", "between_jobs"};
   flows.counts.assign(25, 0);
   flows.counts[0 * 5 + 1] = 3;   // a -> b
   flows.counts[1 * 5 + 4] = 1;   // b -> between_jobs
-  flows.counts[2 * 5 + 2] = 2;   // startup -> startup (between two startups)
+  flows.counts[2 * 5 + 2] = 2;   // startups -> startups (between two startups)
   flows.counts[4 * 5 + 0] = 12;  // between_jobs -> a
   EXPECT_EQ(flows_csv(flows),
             "from,to,count\n"
             "a,b,3\n"
             "b,between_jobs,1\n"
-            "startup,startup,2\n"
+            "startups,startups,2\n"
             "between_jobs,a,12\n");
   flows.counts.assign(25, 0);
   EXPECT_EQ(flows_csv(flows), "from,to,count\n");
@@ -153,7 +153,7 @@ RunSummary small_summary() {
   g.annualised_attrition = 0.5;
   g.cohort = 100;
   g.cohort_retained = 80;
-  g.top_cohort = 0;  // an empty cohort: share 0, not a division by zero
+  g.top_cohort = 0;  // an empty cohort: share null, not a division by zero
   g.weeks_with_3_top_departures = 2;
   g.most_top_departures_in_a_week = 5;
   s.groups.push_back(g);
@@ -214,7 +214,35 @@ TEST(SummaryJson, HoldsTheFieldsAndKeepsMachineFiguresInTheRunBlock) {
   EXPECT_EQ(f["cohort"]["retained"], 80);
   EXPECT_EQ(f["cohort"]["retained_share"], 0.8);
   EXPECT_EQ(f["cohort"]["top_initial"], 0);
-  EXPECT_EQ(f["cohort"]["top_retained_share"], 0.0);
+  EXPECT_TRUE(f["cohort"]["top_retained_share"].is_null());
+}
+
+// What is undefined -- the pay, burnout and faith of nobody, the retention of an empty
+// cohort, the attrition of a group that never had anyone, the concentration of no top
+// talent -- is null, not 0.
+TEST(SummaryJson, UndefinedFiguresAreNull) {
+  RunSummary s = small_summary();
+  GroupSummary empty;
+  empty.id = "startups";
+  empty.name = "startups";
+  s.groups.push_back(empty);
+  s.market.top_talent_hhi = 0.0;
+  const auto j = nlohmann::json::parse(summary_json(s));
+  const auto& f = j["firms"][1];
+  for (const char* key : {"median_salary", "mean_salary"}) {
+    EXPECT_TRUE(f[key]["initial"].is_null()) << key;
+    EXPECT_TRUE(f[key]["final"].is_null()) << key;
+  }
+  EXPECT_TRUE(f["mean_burnout"].is_null());
+  EXPECT_TRUE(f["mean_faith"].is_null());
+  EXPECT_TRUE(f["annualised_attrition"].is_null());
+  for (const char* key : {"retained_share", "top_retained_share", "published_retained_share"})
+    EXPECT_TRUE(f["cohort"][key].is_null()) << key;
+  EXPECT_EQ(f["cohort"]["initial"], 0);
+  EXPECT_TRUE(j["market"]["top_talent_hhi"].is_null());
+  // A group with people keeps its figures, zeros included.
+  EXPECT_EQ(j["firms"][0]["median_salary"]["initial"], 300000.5);
+  EXPECT_EQ(j["firms"][0]["mean_faith"], 0.0);
 }
 
 TEST(SummaryJson, StateHashIsSixteenHexDigitsWhateverItsValue) {
