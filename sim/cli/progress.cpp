@@ -116,6 +116,15 @@ void print_summary(std::ostream& out, const RunSummary& s, const std::string& di
       << m.top_talent_hhi << "\n";
   out << "attrition: departures per researcher-year; kept: share of the starting staff (top "
          "talent) still there, never having left\n";
+  if (!s.events_not_reached.empty()) {
+    out << "events not reached (the run ends at week " << s.ticks << "):";
+    for (const EventNotReached& e : s.events_not_reached) {
+      out << "\n  events[" << e.index << "] " << e.type;
+      if (!e.firm.empty()) out << " by " << e.firm;
+      out << " in week " << e.week;
+    }
+    out << "\n";
+  }
   out << "outputs: " << dir << "/ (";
   for (std::size_t i = 0; i < files.size(); ++i) out << (i ? ", " : "") << files[i];
   out << ")\n";

@@ -59,6 +59,9 @@ int validate(const std::string& scenario_path, const std::vector<std::string>& s
     std::cout << scenario_path << ": ok: scenario '" << s.name << "', " << s.population.researchers
               << " researchers, " << s.firms.size() << " firms, " << s.events.size() << " events, "
               << s.ticks << " weeks, seed " << s.seed << "\n";
+    for (const std::size_t i : events_not_reached(s))
+      std::cout << "note: events[" << i << "] (week " << s.events[i].week
+                << ") is after the last week (" << s.ticks << "); a run does not reach it\n";
     return kExitOk;
   } catch (const ScenarioError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";

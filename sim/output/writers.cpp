@@ -163,6 +163,11 @@ RunSummary SummaryBuilder::build(const Simulation& sim, int threads, double wall
   s.market = last_.market;
   s.startups_founded = founded_;
   s.startups_failed = failed_;
+  for (const std::size_t i : events_not_reached(sc)) {
+    const Event& e = sc.events[i];
+    s.events_not_reached.push_back(
+        {i, e.week, std::string(enum_name(kEventTypeNames, e.type)), e.firm});
+  }
   const auto names = sim.group_names();
   const auto cohorts = sim.cohorts();
   const double years = static_cast<double>(ticks_) / kTicksPerYear;
@@ -256,6 +261,16 @@ std::string summary_json(const RunSummary& s) {
                                            : nlohmann::ordered_json(nullptr)},
                     {"pending_hires", s.market.pending_hires}};
   root["firms"] = std::move(firms);
+  ordered_json not_reached = ordered_json::array();
+  for (const EventNotReached& e : s.events_not_reached) {
+    ordered_json j;
+    j["event"] = "events[" + std::to_string(e.index) + "]";
+    j["week"] = e.week;
+    j["type"] = e.type;
+    if (!e.firm.empty()) j["firm"] = e.firm;
+    not_reached.push_back(std::move(j));
+  }
+  root["events_not_reached"] = std::move(not_reached);
   // The only fields that depend on the machine and thread count, kept together.
   root["run"] = {{"threads", s.threads},
                  {"wall_seconds", s.wall_seconds},

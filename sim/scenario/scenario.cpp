@@ -251,6 +251,13 @@ Scenario load_scenario_file(const std::filesystem::path& path,
   return load_scenario_from(read_scenario_file(path), path.string(), path.parent_path(), overrides);
 }
 
+std::vector<std::size_t> events_not_reached(const Scenario& scenario) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < scenario.events.size(); ++i)
+    if (scenario.events[i].week > scenario.ticks) out.push_back(i);
+  return out;
+}
+
 void validate(const Scenario& scenario) {
   scenario_internal::check_scenario(scenario,
                                     [](std::string_view /*path*/) { return SourceLocation{}; });

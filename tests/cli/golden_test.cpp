@@ -43,7 +43,7 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "59d3ffd91f6733c22a6d21ef8e7e838acc77da73e8bc55961b7c8334ee0981a3"},
     {"market.csv", "b5449c7ac12dd450c49403ba836afddf83cd62299726cc62a125bf122d2d5320"},
     {"scenario.yaml", "55137ffac5f8a14f3e5d8df64aa115933d3f412e0593d0d23a553e5a59343bfb"},
-    {"summary.json", "25feec059b1af42a9253ec6c83f339bc73b39366a551624f4bb191d029eb456f"},
+    {"summary.json", "078546d996c2655bdfac6c9ef149a3ebc679e141daec380c7378006af750939a"},
     {"timeseries.csv", "f43e3a4bbb7bc75c8e8ef3db90faab6680022b0ba0ba32697b6addea788f7b6f"},
   }},
   {"meta_2024-seed2", 0xcb59b24d8acf1585ULL, {
@@ -51,7 +51,7 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "9bc24fc23765272257e86e39759a9af1cfadd47a6b98a3da996195c3b65ed23c"},
     {"market.csv", "62fe15b9f58124f64156bb8c8489eae50d925975b4e453969de5bd5cf3062402"},
     {"scenario.yaml", "12cd5189849ab86fb3a9042e5cce9efac1a5567ec1a2b8460a2db40e69caebc5"},
-    {"summary.json", "35f1a81306c73183e96cf3770abb267ed104c2b73455b535397614ed5d1ab807"},
+    {"summary.json", "5b9e0bc150da79c6a888a21ae3183803b854cb9dc2a805545f92f55a6ca656fc"},
     {"timeseries.csv", "b2c388f940a328af7f7e9945c3ec4131576e893bd0ab648f602205e3cf79de6d"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
@@ -59,7 +59,7 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "d6766b48e5ba1e6a9f704a7fc529526881d080dbcf466e8fd23e85395b39b70e"},
     {"market.csv", "9fc807503d864e5280ce34c4721d5ef9479a06e9b5168186d0aaaad11f9b95b2"},
     {"scenario.yaml", "433cac3d34b6117e7cfc61e130f7e94ddef89f26c9f15c01b3de00e144f31a1f"},
-    {"summary.json", "8030dc35aeded279069ba7ea44731fbc41f14e48c0961e3e522cfaaa66cafb24"},
+    {"summary.json", "7624e2efd6359117ca51b98d977c693eec532974f267c7dfdf5424ad40b86de6"},
     {"timeseries.csv", "7eaf93158d560df7cd5b7a60b451d0dc213972fee3b62fe4998fe40772502b57"},
   }},
 };

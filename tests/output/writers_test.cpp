@@ -167,9 +167,10 @@ TEST(SummaryJson, HoldsTheFieldsAndKeepsMachineFiguresInTheRunBlock) {
   const auto j = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"scenario", "description", "seed", "version", "ticks",
-                                      "researchers", "state_hash", "market", "firms", "run"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"scenario", "description", "seed", "version", "ticks",
+                                            "researchers", "state_hash", "market", "firms",
+                                            "events_not_reached", "run"}));
+  EXPECT_EQ(j["events_not_reached"], nlohmann::ordered_json::array());
   EXPECT_EQ(j["scenario"], "tiny");
   EXPECT_EQ(j["description"], "a \"quoted\" description, with a comma");
   EXPECT_EQ(j["seed"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
@@ -227,6 +228,8 @@ TEST(SummaryJson, UndefinedFiguresAreNull) {
   empty.name = "startups";
   s.groups.push_back(empty);
   s.market.top_talent_hhi = 0.0;
+  s.events_not_reached.push_back({2, 12, "pay_change", "meta"});
+  s.events_not_reached.push_back({3, 14, "market", ""});
   const auto j = nlohmann::json::parse(summary_json(s));
   const auto& f = j["firms"][1];
   for (const char* key : {"median_salary", "mean_salary"}) {
@@ -243,6 +246,10 @@ TEST(SummaryJson, UndefinedFiguresAreNull) {
   // A group with people keeps its figures, zeros included.
   EXPECT_EQ(j["firms"][0]["median_salary"]["initial"], 300000.5);
   EXPECT_EQ(j["firms"][0]["mean_faith"], 0.0);
+  EXPECT_EQ(j["events_not_reached"],
+            nlohmann::json::parse(R"([{"event": "events[2]", "week": 12, "type": "pay_change",
+                                       "firm": "meta"},
+                                      {"event": "events[3]", "week": 14, "type": "market"}])"));
 }
 
 TEST(SummaryJson, StateHashIsSixteenHexDigitsWhateverItsValue) {

@@ -34,6 +34,14 @@ struct GroupSummary {
   std::int64_t most_top_departures_in_a_week = 0;
 };
 
+/// An event of the scenario that the run never reached: its week is after the last.
+struct EventNotReached {
+  std::size_t index = 0;  ///< its place in the scenario's `events`
+  std::int64_t week = 0;
+  std::string type;
+  std::string firm;  ///< empty for market events
+};
+
 /// What summary.json holds and the CLI prints.
 struct RunSummary {
   std::string scenario;
@@ -50,6 +58,7 @@ struct RunSummary {
   MarketMetrics market;  ///< at the last tick
   std::int64_t startups_founded = 0;
   std::int64_t startups_failed = 0;
+  std::vector<EventNotReached> events_not_reached;
 };
 
 /// Accumulates what the summary needs tick by tick.
