@@ -21,18 +21,20 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int signal) { g_signal = signal; }
 
-Scenario load(const std::optional<std::string>& path, std::vector<std::string> sets,
-              const RunOptions* run) {
-  if (run != nullptr) {
-    // Flags are overrides like --set, applied last and validated the same way.
-    if (run->seed)
-      sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>("--seed", *run->seed, 0,
-                                                                        ~std::uint64_t{0})));
-    if (run->ticks)
-      sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>("--ticks", *run->ticks, 1,
-                                                                         kMaxTicks)));
-  }
-  if (path) return load_scenario_file(*path, sets);
+/// The scenario the flags name: a file, or the embedded default (no scenario, or
+/// "default", as in `extends: default`; a file named so is ./default), with --set,
+/// --seed and --ticks applied.
+Scenario load(const RunOptions& options) {
+  std::vector<std::string> sets = options.sets;
+  // Flags are overrides like --set, applied last and validated the same way.
+  if (options.seed)
+    sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>("--seed", *options.seed, 0,
+                                                                      ~std::uint64_t{0})));
+  if (options.ticks)
+    sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>("--ticks", *options.ticks, 1,
+                                                                       kMaxTicks)));
+  if (options.scenario && *options.scenario != "default")
+    return load_scenario_file(*options.scenario, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
 }
 
@@ -53,16 +55,22 @@ std::filesystem::path default_folder(const Scenario& scenario) {
 
 }  // namespace
 
-int validate(const std::string& scenario_path, const std::vector<std::string>& sets) {
+int validate(const RunOptions& options) {
   try {
-    const Scenario s = load(scenario_path, sets, nullptr);
-    std::cout << scenario_path << ": ok: scenario '" << s.name << "', " << s.population.researchers
+    const Scenario s = load(options);
+    const std::string shown = options.scenario && *options.scenario != "default"
+                                  ? *options.scenario
+                                  : std::string(kDefaultScenarioSource);
+    std::cout << shown << ": ok: scenario '" << s.name << "', " << s.population.researchers
               << " researchers, " << s.firms.size() << " firms, " << s.events.size() << " events, "
               << s.ticks << " weeks, seed " << s.seed << "\n";
     for (const std::size_t i : events_not_reached(s))
       std::cout << "note: events[" << i << "] (week " << s.events[i].week
                 << ") is after the last week (" << s.ticks << "); a run does not reach it\n";
     return kExitOk;
+  } catch (const FlagError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -75,7 +83,7 @@ int run(const RunOptions& options) {
   try {
     if (options.threads) threads = flag_value<int>("--threads", *options.threads, 1, 4096);
     if (options.out && options.out->empty()) throw FlagError("--out: the folder name is empty");
-    scenario = load(options.scenario, options.sets, &options);
+    scenario = load(options);
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;

@@ -749,8 +749,8 @@ TEST_F(CliRun, RunIntoAnExistingFolderReplacesItsFilesAndKeepsOthers) {
 
 TEST_F(CliRun, AShorterRunDoesNotReachLaterEventsAndSaysWhich) {
   write("two_firms.yaml", kTwoFirms);  // a pay change in week 3
-  for (const auto& shorter : {std::vector<std::string>{"--ticks", "2"},
-                              std::vector<std::string>{"--set", "ticks=2"}}) {
+  for (const auto& shorter :
+       {std::vector<std::string>{"--ticks", "2"}, std::vector<std::string>{"--set", "ticks=2"}}) {
     SCOPED_TRACE(shorter[0]);
     const Result r =
         cli(with({"run", "two_firms.yaml", "--out", "D", "--quiet", "--force"}, shorter));
@@ -777,8 +777,8 @@ TEST_F(CliRun, AShorterRunDoesNotReachLaterEventsAndSaysWhich) {
   EXPECT_EQ(full.out.find("not reached"), std::string::npos) << full.out;
 
   // The embedded default with --ticks below its first event's week.
-  const Result def = cli(
-      {"run", "--ticks", "2", "--set", "population.researchers=3000", "--out", "G", "--quiet"});
+  const Result def =
+      cli({"run", "--ticks", "2", "--set", "population.researchers=3000", "--out", "G", "--quiet"});
   expect_finished(def, "G");
   EXPECT_FALSE(json::parse(slurp(at("G/summary.json")))["events_not_reached"].empty());
 }
@@ -1257,8 +1257,12 @@ const std::vector<BadArgs> kBadArgs = [] {
       // Usage.
       {"unknown_flag", r({"--bogus"}), {"--bogus"}},
       {"two_scenarios", r({"two_firms.yaml"}), {"two_firms.yaml"}},
-      {"unknown_subcommand", {"frobnicate", "two_firms.yaml", "--out", "D"}, {"subcommand"}},
-      {"no_subcommand", {}, {"subcommand"}},
+      {"unknown_subcommand",
+       {"frobnicate", "two_firms.yaml", "--out", "D"},
+       {"unknown command 'frobnicate'", "; the commands are ", "run", "validate", "bench",
+        "schema"}},
+      {"misspelt_subcommand", {"rnu"}, {"unknown command 'rnu' (did you mean 'run'?)"}},
+      {"no_subcommand", {}, {"a command is required: ", "run", "validate", "bench", "schema"}},
       {"validate_without_file", {"validate"}, {"scenario"}},
       {"validate_with_run_flag", {"validate", "two_firms.yaml", "--out", "D"}, {"--out"}},
   };
@@ -1314,6 +1318,43 @@ TEST_F(CliValidate, CrlfLineEndingsAndAByteOrderMarkAreAccepted) {
     const Result r = cli({"validate", file});
     EXPECT_EQ(r.exit_code, 0) << file << "\n" << r;
   }
+}
+
+// validate takes run's scenario flags and its `default`, and checks what run would run.
+TEST_F(CliValidate, TakesTheScenarioFlagsOfRunAndDefault) {
+  Result r = cli({"validate", "default"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(r.out.starts_with("<embedded>/scenarios/meta_2024.yaml: ok: scenario '" +
+                                kDefault.name + "'"))
+      << r.out;
+
+  write("two_firms.yaml", kTwoFirms);
+  r = cli({"validate", "two_firms.yaml", "--seed", "5", "--ticks", "2", "--set",
+           "population.researchers=3000"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.out,
+            "two_firms.yaml: ok: scenario 'two_firms', 3000 researchers, 2 firms, 1 events, 2 "
+            "weeks, seed 5\n"
+            "note: events[0] (week 3) is after the last week (2); a run does not reach it\n");
+
+  for (const auto& bad :
+       {std::vector<std::string>{"--seed", "-1"}, std::vector<std::string>{"--ticks", "0"},
+        std::vector<std::string>{"--set", "firms.alpha.pay.median=-1"}}) {
+    r = cli(with({"validate", "two_firms.yaml"}, bad));
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_NE(r.err.find(bad[0] == "--set" ? "--set firms.alpha" : bad[0]), std::string::npos) << r;
+  }
+  r = cli({"validate", "default", "--set", "firms.meta.pay.median=-1"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(entries(work_), std::vector<std::string>{"two_firms.yaml"});
+}
+
+TEST_F(CliRun, RunDefaultIsTheEmbeddedDefault) {
+  const Result plain = cli(with(kQuickDefault, {"--out", "A"}));
+  expect_finished(plain, "A");
+  const Result named = cli(with(kQuickDefault, {"default", "--out", "B"}));
+  expect_finished(named, "B");
+  expect_same_outputs(at("A"), at("B"));
 }
 
 TEST_F(CliValidate, ShippedDefaultIsValid) {
@@ -1483,6 +1524,23 @@ TEST_F(CliUsage, HelpAndVersionExit0) {
   for (const char* flag :
        {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet", "--force"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  // Real types, not CLI11's TEXT for the strings the flags are read into.
+  for (const char* shown : {"--seed UINT", "--threads UINT", "--ticks UINT", "--out DIR",
+                            "--set KEY=VALUE", "FILE|default"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
+
+  r = cli({"validate", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  for (const char* shown : {"--seed UINT", "--ticks UINT", "--set KEY=VALUE", "FILE|default"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
+
+  r = cli({"bench", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  for (const char* shown : {"--researchers UINT", "--firms UINT", "--ticks UINT", "--threads UINT"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
 
   r = cli({"--version"});
   EXPECT_EQ(r.exit_code, 0) << r;
