@@ -3,9 +3,9 @@
 // separately, and checks exit codes, messages and the files a run leaves behind
 // against the command-line contract:
 //
-//   talentsim run [SCENARIO.yaml] [--out DIR] [--seed N] [--threads N] [--ticks N]
-//                 [--set KEY=VALUE]... [--agents] [--quiet]
-//   talentsim validate SCENARIO.yaml
+//   talentsim run [SCENARIO.yaml | default] [--out DIR] [--force] [--seed N] [--threads N]
+//                 [--ticks N] [--set KEY=VALUE]... [--agents] [--quiet]
+//   talentsim validate SCENARIO.yaml | default [--seed N] [--ticks N] [--set KEY=VALUE]...
 //
 #include <fcntl.h>
 #include <gtest/gtest.h>
