@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages talentsim builds against, if any is missing.
-# Runs apt-get as root, or through sudo for an ordinary user.
+# Runs apt-get as root, or through sudo for an ordinary user. Prints nothing on
+# stdout: one line on stderr when it installs, and apt's output (on stderr) only
+# when apt fails.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -17,5 +19,12 @@ done
 echo "talentsim: installing ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { "${sudo[@]}" apt-get update -qq && \
+       "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+     >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "talentsim: installing packages failed; apt's output is above" >&2
+  exit 1
+fi

@@ -19,9 +19,10 @@ inline constexpr int kExitRuntime = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInterrupted = 130;  ///< 128 + SIGINT; SIGTERM gives 143
 
-/// Flags as typed; run() checks them strictly (CLI11 would wrap "-1" into a uint64).
+/// Flags as typed; run() and validate() check them strictly (CLI11 would wrap "-1" into a
+/// uint64). validate() reads only the scenario, --seed, --ticks and --set.
 struct RunOptions {
-  std::optional<std::string> scenario;  ///< absent: the embedded default
+  std::optional<std::string> scenario;  ///< absent or "default": the embedded default
   std::optional<std::string> out;
   std::optional<std::string> seed;
   std::optional<std::string> ticks;
@@ -29,6 +30,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   bool agents = false;
   bool quiet = false;
+  bool force = false;  ///< replace a finished run in the output folder
 };
 
 struct BenchOptions {
@@ -42,7 +44,7 @@ struct BenchOptions {
 
 int run(const RunOptions& options);
 int bench(const BenchOptions& options);
-int validate(const std::string& scenario_path, const std::vector<std::string>& sets);
+int validate(const RunOptions& options);
 
 /// Progress on stderr: a bar, the tick, ETA and throughput; silent when disabled.
 class Progress {

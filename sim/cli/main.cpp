@@ -18,36 +18,54 @@ int run_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(version()));
   app.require_subcommand(1);
 
+  // The scenario and the flags that change it, the same for run and validate. Integers
+  // are read as text and checked strictly (cli::flag_value): CLI11 would wrap "-1".
+  const auto add_scenario_flags = [](CLI::App* command, cli::RunOptions& options) {
+    command
+        ->add_option("scenario", options.scenario,
+                     "Scenario YAML file, or 'default' for the embedded "
+                     "scenarios/meta_2024.yaml (the default for run)")
+        ->type_name("FILE|default");
+    command->add_option("--seed", options.seed, "Random seed (overrides the scenario's)")
+        ->type_name("UINT");
+    command->add_option("--ticks", options.ticks, "Weeks to simulate (overrides the scenario's)")
+        ->type_name("UINT");
+    command
+        ->add_option("--set", options.sets,
+                     "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+  };
+
   cli::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its outputs");
-  run_cmd->add_option("scenario", run.scenario,
-                      "Scenario YAML file (default: the embedded scenarios/meta_2024.yaml)");
-  run_cmd->add_option("--out", run.out, "Output folder (default: runs/<name>-seed<seed>)");
-  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the scenario's)");
-  run_cmd->add_option("--threads", run.threads, "Worker threads, 1-4096 (default: all cores)");
-  run_cmd->add_option("--ticks", run.ticks, "Weeks to simulate (overrides the scenario's)");
+  add_scenario_flags(run_cmd, run);
   run_cmd
-      ->add_option("--set", run.sets,
-                   "Override a scenario key: KEY=VALUE, e.g. firms.meta.pay.median=450000")
-      ->allow_extra_args(false);
+      ->add_option("--out", run.out,
+                   "Output folder (default: runs/<name>-seed<seed>-<hash of the resolved "
+                   "scenario>)")
+      ->type_name("DIR");
+  run_cmd->add_option("--threads", run.threads, "Worker threads, 1-4096 (default: all cores)")
+      ->type_name("UINT");
   run_cmd->add_flag("--agents", run.agents, "Also write agents.csv (one row per researcher)");
   run_cmd->add_flag("--quiet", run.quiet, "No progress bar");
+  run_cmd->add_flag("--force", run.force, "Replace a finished run in the output folder");
 
-  std::string validate_path;
-  std::vector<std::string> validate_sets;
+  cli::RunOptions check;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report problems");
-  validate_cmd->add_option("scenario", validate_path, "Scenario YAML file")->required();
-  validate_cmd->add_option("--set", validate_sets, "Override a scenario key: KEY=VALUE")
-      ->allow_extra_args(false);
+  add_scenario_flags(validate_cmd, check);
+  validate_cmd->get_option("scenario")->required();
 
   cli::BenchOptions bench;
   std::string bench_researchers, bench_firms, bench_ticks, bench_threads;
   auto* bench_cmd = app.add_subcommand("bench", "Measure tick throughput on a synthetic market");
-  bench_cmd->add_option("--researchers", bench_researchers, "Researchers (default 1000000)");
-  bench_cmd->add_option("--firms", bench_firms, "Firms (default 12)");
-  bench_cmd->add_option("--ticks", bench_ticks, "Weeks (default 52)");
+  bench_cmd->add_option("--researchers", bench_researchers, "Researchers (default 1000000)")
+      ->type_name("UINT");
+  bench_cmd->add_option("--firms", bench_firms, "Firms (default 12)")->type_name("UINT");
+  bench_cmd->add_option("--ticks", bench_ticks, "Weeks (default 52)")->type_name("UINT");
   auto* bench_threads_opt =
-      bench_cmd->add_option("--threads", bench_threads, "Threads (default: all cores)");
+      bench_cmd->add_option("--threads", bench_threads, "Threads (default: all cores)")
+          ->type_name("UINT");
   bench_cmd->add_flag("--threads-sweep", bench.sweep, "1, 2, 4, ... up to all cores")
       ->excludes(bench_threads_opt);
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object");
@@ -63,13 +81,23 @@ int run_main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // Name an unknown command rather than only saying one is required.
-    const std::vector<std::string> commands{"run", "validate", "bench", "schema"};
+    // Name an unknown command, and the commands there are, rather than only saying one
+    // is required.
+    std::vector<std::string> commands;
+    for (const CLI::App* command : app.get_subcommands({})) commands.push_back(command->get_name());
+    std::string list;
+    for (const auto& name : commands) list += (list.empty() ? "" : ", ") + name;
     if (argc > 1 && argv[1][0] != '-' &&
         std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       const std::string guess = closest_match(argv[1], commands);
-      std::cerr << "talentsim: error: unknown subcommand '" << argv[1] << "'"
-                << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n";
+      std::cerr << "talentsim: error: unknown command '" << argv[1] << "'"
+                << (guess.empty() ? "" : " (did you mean '" + guess + "'?)")
+                << "; the commands are " << list << "\n";
+      std::cerr << "Run 'talentsim --help' for usage.\n";
+      return cli::kExitBadInput;
+    }
+    if (argc <= 1) {
+      std::cerr << "talentsim: error: a command is required: " << list << "\n";
       std::cerr << "Run 'talentsim --help' for usage.\n";
       return cli::kExitBadInput;
     }
@@ -99,7 +127,7 @@ int run_main(int argc, char** argv) {
     std::cout << scenario_reference();
     return cli::kExitOk;
   }
-  return cli::validate(validate_path, validate_sets);
+  return cli::validate(check);
 }
 
 }  // namespace

@@ -1,11 +1,14 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli.hpp"
 
@@ -66,13 +69,37 @@ std::string percent(double x) {
   s << std::fixed << std::setprecision(1) << 100.0 * x << '%';
   return s.str();
 }
+
+/// part / whole as a percentage, or "-" when there is no whole.
+std::string share_of(std::int64_t part, std::int64_t whole) {
+  return whole > 0 ? percent(static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+/// Columns as wide as their widest cell, two spaces apart; the first left-aligned, the
+/// others right-aligned.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c >= width.size()) width.push_back(0);
+      width[c] = std::max(width[c], row[c].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - row[c].size(), ' ');
+      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+    }
+    out << line << "\n";
+  }
+}
 }  // namespace
 
 void print_summary(std::ostream& out, const RunSummary& s, const std::string& dir,
                    const std::vector<std::string>& files) {
   const double years = static_cast<double>(s.ticks) / 52.0;
   out << "talentsim " << s.version << ": " << s.scenario << " (seed " << s.seed << "), "
-      << thousands(s.researchers) << " researchers, " << s.ticks << " weeks ("
+      << thousands(s.researchers) << " researchers, " << thousands(s.ticks) << " weeks ("
       << std::setprecision(3) << years << " years), " << s.threads << " thread"
       << (s.threads == 1 ? "" : "s") << "\n";
   std::ostringstream speed;
@@ -80,42 +107,44 @@ void print_summary(std::ostream& out, const RunSummary& s, const std::string& di
   out << "ran in " << std::fixed << std::setprecision(2) << s.wall_seconds << " s, " << speed.str()
       << " agent-ticks/s\n\n";
 
-  out << std::left << std::setw(16) << "firm" << std::right << std::setw(18) << "headcount"
-      << std::setw(14) << "top talent" << std::setw(12) << "median pay" << std::setw(8) << "hires"
-      << std::setw(11) << "departures" << std::setw(11) << "attrition" << std::setw(16)
-      << "kept (top)" << std::setw(13) << "counters won"
-      << "\n";
+  std::vector<std::vector<std::string>> rows{{"firm", "headcount", "top talent", "median pay",
+                                              "hires", "departures", "attrition", "kept",
+                                              "top kept", "published kept", "counters won"}};
   for (const GroupSummary& g : s.groups) {
-    const std::string head =
-        thousands(g.initial.headcount) + " -> " + thousands(g.final_tick.headcount);
-    const std::string top =
-        thousands(g.initial.top_headcount) + "->" + thousands(g.final_tick.top_headcount);
-    const std::string kept =
-        g.cohort > 0
-            ? percent(static_cast<double>(g.cohort_retained) / static_cast<double>(g.cohort)) +
-                  (g.top_cohort > 0 ? " (" +
-                                          percent(static_cast<double>(g.top_cohort_retained) /
-                                                  static_cast<double>(g.top_cohort)) +
-                                          ")"
-                                    : "")
-            : "-";
-    out << std::left << std::setw(16) << g.id << std::right << std::setw(18) << head
-        << std::setw(14) << top << std::setw(12) << money(g.final_tick.median_salary)
-        << std::setw(8) << thousands(g.total.hires) << std::setw(11)
-        << thousands(g.total.departures) << std::setw(11)
-        << (percent(g.annualised_attrition) + "/y") << std::setw(16) << kept << std::setw(13)
-        << (thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers)) << "\n";
+    rows.push_back({
+        g.id,
+        thousands(g.initial.headcount) + " -> " + thousands(g.final_tick.headcount),
+        thousands(g.initial.top_headcount) + " -> " + thousands(g.final_tick.top_headcount),
+        g.final_tick.headcount > 0 ? money(g.final_tick.median_salary) : "-",
+        thousands(g.total.hires),
+        thousands(g.total.departures),
+        g.mean_headcount > 0 ? percent(g.annualised_attrition) + "/y" : "-",
+        share_of(g.cohort_retained, g.cohort),
+        share_of(g.top_cohort_retained, g.top_cohort),
+        share_of(g.published_cohort_retained, g.published_cohort),
+        thousands(g.total.counteroffers_won) + "/" + thousands(g.total.counteroffers),
+    });
   }
+  print_table(out, rows);
   const auto& m = s.market;
   const double n = static_cast<double>(s.researchers);
   out << "\nmarket: employed " << percent(static_cast<double>(m.employed) / n) << ", between jobs "
       << percent(static_cast<double>(m.between_jobs) / n) << " (independent "
       << percent(static_cast<double>(m.independent) / n) << ")"
-      << ", startups alive " << m.startups_alive << " (founded " << s.startups_founded
-      << ", failed " << s.startups_failed << "), top-talent HHI " << std::setprecision(3)
-      << m.top_talent_hhi << "\n";
-  out << "attrition: departures per researcher-year; kept: share of the starting staff (top "
-         "talent) still there, never having left\n";
+      << ", startups alive " << thousands(m.startups_alive) << " (founded "
+      << thousands(s.startups_founded) << ", failed " << thousands(s.startups_failed)
+      << "), top-talent HHI " << std::setprecision(3) << m.top_talent_hhi << "\n";
+  out << "attrition: departures per researcher-year; kept: share of the starting staff (of its "
+         "top talent, of its published researchers) still there, never having left\n";
+  if (!s.events_not_reached.empty()) {
+    out << "events not reached (the run ends at week " << s.ticks << "):";
+    for (const EventNotReached& e : s.events_not_reached) {
+      out << "\n  events[" << e.index << "] " << e.type;
+      if (!e.firm.empty()) out << " by " << e.firm;
+      out << " in week " << e.week;
+    }
+    out << "\n";
+  }
   out << "outputs: " << dir << "/ (";
   for (std::size_t i = 0; i < files.size(); ++i) out << (i ? ", " : "") << files[i];
   out << ")\n";

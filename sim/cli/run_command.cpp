@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -20,30 +21,56 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int signal) { g_signal = signal; }
 
-Scenario load(const std::optional<std::string>& path, std::vector<std::string> sets,
-              const RunOptions* run) {
-  if (run != nullptr) {
-    // Flags are overrides like --set, applied last and validated the same way.
-    if (run->seed)
-      sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>("--seed", *run->seed, 0,
-                                                                        ~std::uint64_t{0})));
-    if (run->ticks)
-      sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>("--ticks", *run->ticks, 1,
-                                                                         kMaxTicks)));
-  }
-  if (path) return load_scenario_file(*path, sets);
+/// The scenario the flags name: a file, or the embedded default (no scenario, or
+/// "default", as in `extends: default`; a file named so is ./default), with --set,
+/// --seed and --ticks applied.
+Scenario load(const RunOptions& options) {
+  std::vector<std::string> sets = options.sets;
+  // Flags are overrides like --set, applied last and validated the same way.
+  if (options.seed)
+    sets.push_back("seed=" + std::to_string(flag_value<std::uint64_t>("--seed", *options.seed, 0,
+                                                                      ~std::uint64_t{0})));
+  if (options.ticks)
+    sets.push_back("ticks=" + std::to_string(flag_value<std::uint64_t>("--ticks", *options.ticks, 1,
+                                                                       kMaxTicks)));
+  if (options.scenario && *options.scenario != "default")
+    return load_scenario_file(*options.scenario, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
+}
+
+/// The default output folder: runs/<name>-seed<seed>-<8 hex digits of the resolved
+/// scenario>, so that runs of different scenarios (a --set, an edited file) never share one.
+std::filesystem::path default_folder(const Scenario& scenario) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the resolved YAML
+  for (const char c : to_yaml(scenario)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  char digest[9];
+  std::snprintf(digest, sizeof digest, "%08llx",
+                static_cast<unsigned long long>((h >> 32) ^ (h & 0xffffffffULL)));
+  return std::filesystem::path("runs") /
+         (scenario.name + "-seed" + std::to_string(scenario.seed) + "-" + digest);
 }
 
 }  // namespace
 
-int validate(const std::string& scenario_path, const std::vector<std::string>& sets) {
+int validate(const RunOptions& options) {
   try {
-    const Scenario s = load(scenario_path, sets, nullptr);
-    std::cout << scenario_path << ": ok: scenario '" << s.name << "', " << s.population.researchers
+    const Scenario s = load(options);
+    const std::string shown = options.scenario && *options.scenario != "default"
+                                  ? *options.scenario
+                                  : std::string(kDefaultScenarioSource);
+    std::cout << shown << ": ok: scenario '" << s.name << "', " << s.population.researchers
               << " researchers, " << s.firms.size() << " firms, " << s.events.size() << " events, "
               << s.ticks << " weeks, seed " << s.seed << "\n";
+    for (const std::size_t i : events_not_reached(s))
+      std::cout << "note: events[" << i << "] (week " << s.events[i].week
+                << ") is after the last week (" << s.ticks << "); a run does not reach it\n";
     return kExitOk;
+  } catch (const FlagError& e) {
+    std::cerr << "talentsim: error: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -56,7 +83,7 @@ int run(const RunOptions& options) {
   try {
     if (options.threads) threads = flag_value<int>("--threads", *options.threads, 1, 4096);
     if (options.out && options.out->empty()) throw FlagError("--out: the folder name is empty");
-    scenario = load(options.scenario, options.sets, &options);
+    scenario = load(options);
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -64,12 +91,18 @@ int run(const RunOptions& options) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
   }
+  const std::filesystem::path dir =
+      options.out ? std::filesystem::path(*options.out) : default_folder(scenario);
+  // summary.json is renamed into place last, so it marks a finished run.
+  std::error_code ec;
+  if (!options.force && std::filesystem::exists(dir / "summary.json", ec)) {
+    std::cerr << "talentsim: error: " << dir.string()
+              << " already holds a finished run; pass --force to replace it"
+              << (options.out ? "" : " (or --out DIR to choose another folder)") << "\n";
+    return kExitBadInput;
+  }
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(threads));
-  const std::filesystem::path dir =
-      options.out ? std::filesystem::path(*options.out)
-                  : std::filesystem::path("runs") /
-                        (scenario.name + "-seed" + std::to_string(scenario.seed));
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

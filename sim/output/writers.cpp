@@ -134,8 +134,16 @@ nlohmann::ordered_json counters_json(const FirmTickCounters& k) {
           {"published_departures", k.published_departures}};
 }
 
-double share(std::int64_t part, std::int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+/// part / whole, or null when it is undefined (an empty cohort).
+nlohmann::ordered_json share(std::int64_t part, std::int64_t whole) {
+  if (whole <= 0) return nullptr;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+/// A group's average (pay, burnout, faith), or null when the group is empty.
+nlohmann::ordered_json mean_of(const GroupMetrics& m, double value) {
+  if (m.headcount <= 0) return nullptr;
+  return value;
 }
 
 }  // namespace
@@ -183,6 +191,11 @@ RunSummary SummaryBuilder::build(const Simulation& sim, int threads, double wall
   s.market = last_.market;
   s.startups_founded = founded_;
   s.startups_failed = failed_;
+  for (const std::size_t i : events_not_reached(sc)) {
+    const Event& e = sc.events[i];
+    s.events_not_reached.push_back(
+        {i, e.week, std::string(enum_name(kEventTypeNames, e.type)), e.firm});
+  }
   const auto names = sim.group_names();
   const auto cohorts = sim.cohorts();
   const double years = static_cast<double>(ticks_) / kTicksPerYear;
@@ -229,14 +242,18 @@ std::string summary_json(const RunSummary& s) {
                           {"final", g.final_tick.top_headcount}};
     j["published_headcount"] = {{"initial", g.initial.published_headcount},
                                 {"final", g.final_tick.published_headcount}};
-    j["median_salary"] = {{"initial", g.initial.median_salary},
-                          {"final", g.final_tick.median_salary}};
-    j["mean_salary"] = {{"initial", g.initial.mean_salary}, {"final", g.final_tick.mean_salary}};
-    j["mean_burnout"] = g.final_tick.mean_burnout;
-    j["mean_faith"] = g.final_tick.mean_faith;
+    // Averages over nobody are undefined: null, not 0.
+    j["median_salary"] = {{"initial", mean_of(g.initial, g.initial.median_salary)},
+                          {"final", mean_of(g.final_tick, g.final_tick.median_salary)}};
+    j["mean_salary"] = {{"initial", mean_of(g.initial, g.initial.mean_salary)},
+                        {"final", mean_of(g.final_tick, g.final_tick.mean_salary)}};
+    j["mean_burnout"] = mean_of(g.final_tick, g.final_tick.mean_burnout);
+    j["mean_faith"] = mean_of(g.final_tick, g.final_tick.mean_faith);
     j["totals"] = counters_json(g.total);
     j["mean_headcount"] = g.mean_headcount;
-    j["annualised_attrition"] = g.annualised_attrition;
+    j["annualised_attrition"] = g.mean_headcount > 0 && s.ticks > 0
+                                    ? nlohmann::ordered_json(g.annualised_attrition)
+                                    : nlohmann::ordered_json(nullptr);
     j["weeks_with_3_top_departures"] = g.weeks_with_3_top_departures;
     j["most_top_departures_in_a_week"] = g.most_top_departures_in_a_week;
     j["cohort"] = {
@@ -267,9 +284,21 @@ std::string summary_json(const RunSummary& s) {
                     {"startups_alive", s.market.startups_alive},
                     {"startups_founded", s.startups_founded},
                     {"startups_failed", s.startups_failed},
-                    {"top_talent_hhi", s.market.top_talent_hhi},
+                    {"top_talent_hhi", s.market.top_talent_hhi > 0.0
+                                           ? nlohmann::ordered_json(s.market.top_talent_hhi)
+                                           : nlohmann::ordered_json(nullptr)},
                     {"pending_hires", s.market.pending_hires}};
   root["firms"] = std::move(firms);
+  ordered_json not_reached = ordered_json::array();
+  for (const EventNotReached& e : s.events_not_reached) {
+    ordered_json j;
+    j["event"] = "events[" + std::to_string(e.index) + "]";
+    j["week"] = e.week;
+    j["type"] = e.type;
+    if (!e.firm.empty()) j["firm"] = e.firm;
+    not_reached.push_back(std::move(j));
+  }
+  root["events_not_reached"] = std::move(not_reached);
   // The only fields that depend on the machine and thread count, kept together.
   root["run"] = {{"threads", s.threads},
                  {"wall_seconds", s.wall_seconds},
@@ -330,7 +359,8 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
   const std::size_t named = sim.named_firm_count();
   std::vector<std::string> firm_name(firms.size());
   for (std::size_t f = 0; f < firms.size(); ++f)
-    firm_name[f] = f < named ? firms[f].params.id : "startup_" + std::to_string(firms[f].serial);
+    firm_name[f] = f < named ? firms[f].params.id
+                             : std::string(kStartupsGroup) + "." + std::to_string(firms[f].serial);
   // The pinned columns, then every registered column marked for agents.csv, as stored.
   std::string header = kAgentsHeader;
   ResearcherColumns::for_each_column([&](const ColumnInfo& info, auto) {
@@ -390,7 +420,11 @@ void write_agents_csv(const Simulation& sim, AtomicFile& out) {
 RunWriter::RunWriter(std::filesystem::path dir, const Simulation& sim, bool agents)
     : dir_(std::move(dir)), agents_(agents), group_names_(sim.group_names()) {
   std::error_code ec;
-  created_dir_ = !std::filesystem::exists(dir_, ec);
+  for (std::filesystem::path p = dir_; !p.empty() && !std::filesystem::exists(p, ec);
+       p = p.parent_path()) {
+    created_root_ = p;
+    if (p == p.parent_path()) break;
+  }
   std::filesystem::create_directories(dir_, ec);
   if (ec || !std::filesystem::is_directory(dir_))
     throw IoError("cannot create output folder " + dir_.string() + ": " + ec.message());
@@ -444,18 +478,19 @@ void RunWriter::finish(const Simulation& sim, const RunSummary& summary) {
   }
   AtomicFile json(dir_ / "summary.json");
   json.write(summary_json(summary));
+  // An earlier run's summary.json goes first: should a rename below fail, the folder
+  // must not look like a finished run made of two runs' files.
+  std::error_code ec;
+  std::filesystem::remove(dir_ / "summary.json", ec);
+  if (ec) throw IoError("cannot replace " + (dir_ / "summary.json").string() + ": " + ec.message());
+  if (!agents) std::filesystem::remove(dir_ / "agents.csv", ec);  // it would not match this run
   timeseries_->commit();
   market_->commit();
   offers_->commit();
   flows.commit();
   cohorts.commit();
   scenario.commit();
-  if (agents) {
-    agents->commit();
-  } else {
-    std::error_code ec;  // a stale agents.csv from an earlier run would not match this one
-    std::filesystem::remove(dir_ / "agents.csv", ec);
-  }
+  if (agents) agents->commit();
   json.commit();
   finished_ = true;
 }
@@ -465,8 +500,13 @@ void RunWriter::discard() noexcept {
   if (timeseries_) timeseries_->discard();
   if (market_) market_->discard();
   if (offers_) offers_->discard();
+  if (created_root_.empty()) return;
+  // Each folder this writer made, innermost first, while it is empty.
   std::error_code ec;
-  if (created_dir_ && std::filesystem::is_empty(dir_, ec)) std::filesystem::remove(dir_, ec);
+  for (std::filesystem::path p = dir_;; p = p.parent_path()) {
+    if (!std::filesystem::is_empty(p, ec) || ec || !std::filesystem::remove(p, ec)) return;
+    if (p == created_root_ || p == p.parent_path()) return;
+  }
 }
 
 std::vector<std::string> RunWriter::files() const {

@@ -47,12 +47,6 @@ const std::string& scalar_text(const Node& node, const std::string& path,
   return node.text;
 }
 
-std::string duplicate_problem(const std::string& key, const Node& first) {
-  std::string problem = "duplicate key '" + key + "'";
-  if (first.line > 0) problem += " (first at line " + std::to_string(first.line) + ")";
-  return problem;
-}
-
 /// Keys must be text, and unique (yaml-cpp keeps both copies of a repeated key).
 void check_keys(const Node& map, const std::string& path) {
   std::unordered_map<std::string_view, const Node*> seen;
@@ -60,7 +54,7 @@ void check_keys(const Node& map, const std::string& path) {
     expect_text_key(*key, path);
     const auto [it, inserted] = seen.emplace(key->text, key.get());
     if (!inserted)
-      fail_at(*key, join_key(path, key->text), duplicate_problem(key->text, *it->second));
+      fail_at(*key, join_key(path, key->text), duplicate_key_problem(key->text, *it->second));
   }
 }
 
@@ -107,7 +101,7 @@ void flatten_settings(const Node& map, const std::string& path, const std::strin
       fail_at(*value, full, "expected a single value, got a list");
     // `hiring.lag_weeks: 2` and `hiring: {lag_weeks: 3}` are the same key.
     const auto [it, inserted] = first_key.emplace(key, key_node.get());
-    if (!inserted) fail_at(*key_node, full, duplicate_problem(key, *it->second));
+    if (!inserted) fail_at(*key_node, full, duplicate_key_problem(key, *it->second));
     out.push_back({key, value->kind == NodeKind::kNull ? "null" : value->text});
   }
 }
@@ -280,6 +274,12 @@ std::vector<Event> read_events(const Node& list, PendingError& missing) {
 }
 
 }  // namespace
+
+std::string duplicate_key_problem(const std::string& key, const Node& first) {
+  std::string problem = "duplicate key '" + key + "'";
+  if (first.line > 0) problem += " (first at line " + std::to_string(first.line) + ")";
+  return problem;
+}
 
 Scenario read_scenario(const Node& root) {
   PendingError missing;

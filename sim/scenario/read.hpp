@@ -13,6 +13,9 @@ namespace talentsim::scenario_internal {
 /// Cross-field rules are left to check_scenario.
 Scenario read_scenario(const Node& root);
 
+/// "duplicate key 'KEY' (first at line N)", the problem a repeated key is reported with.
+std::string duplicate_key_problem(const std::string& key, const Node& first);
+
 /// Applies one "KEY=VALUE" override to the tree: KEY is a dotted path (firms by id,
 /// other lists by index), VALUE is YAML. Missing maps on the way are created.
 /// @throws ScenarioError with source "--set KEY=VALUE" for a malformed argument or path.

@@ -81,6 +81,9 @@ std::string scenario_reference() {
   visit_fields(top, s);
   out += top.rows;
   out += "| `extends` | (none) | path or `default` | base scenario this file is laid over |\n";
+  out +=
+      "| `events+` | (none) | list of events | events appended to the base's (with `extends`) "
+      "or to this file's `events`, where `events` would replace them |\n";
 
   out +=
       "\n### Firms (`firms:` is a list; `--set firms.<id>.<key>=...`)\n\n" + std::string(kHeader);

@@ -109,7 +109,13 @@ class CheckVisitor {
 
 class Checker {
  public:
-  Checker(const Scenario& scenario, const Locator& locate) : s_(scenario), report_(locate) {}
+  Checker(const Scenario& scenario, const Locator& locate, const Origin& origin,
+          std::string main_source)
+      : s_(scenario),
+        report_(locate),
+        locate_(locate),
+        origin_(origin),
+        main_source_(std::move(main_source)) {}
 
   void run() {
     CheckVisitor top(report_, "", "");
@@ -159,12 +165,66 @@ class Checker {
     }
   }
 
+  /// A per-firm share `key` ("headcount_share", "recruiting.share") whose sum is off: placed
+  /// at the share most likely changed when the shares come from more than one place (a
+  /// --set first, then the file the user named), else at `firms`; the message lists every
+  /// share and where it came from. `startups` adds the startup sector's share as a last term.
+  [[noreturn]] void fail_share_sum(const std::string& key, const std::string& problem,
+                                   const std::vector<double>& shares,
+                                   std::optional<double> startups = std::nullopt) const {
+    constexpr std::string_view kStartupKey = "startups.recruiting_share";
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < shares.size(); ++i)
+      paths.push_back(indexed("firms", i) + "." + key);
+    if (startups) paths.emplace_back(kStartupKey);
+    std::vector<std::optional<SourceLocation>> from(paths.size());
+    if (origin_)
+      for (std::size_t i = 0; i < paths.size(); ++i) from[i] = origin_(paths[i]);
+    const std::string list_source = locate_("firms").source;
+    const auto first_from = [&](const auto& pick) -> std::optional<std::size_t> {
+      for (std::size_t i = 0; i < from.size(); ++i)
+        if (from[i] && pick(from[i]->source)) return i;
+      return std::nullopt;
+    };
+    std::optional<std::size_t> culprit =
+        first_from([](const std::string& src) { return src.starts_with("--set "); });
+    if (!culprit && !main_source_.empty() && main_source_ != list_source)
+      culprit = first_from([&](const std::string& src) { return src == main_source_; });
+    if (!culprit) culprit = first_from([&](const std::string& src) { return src != list_source; });
+
+    std::vector<std::string> names;
+    for (const FirmParams& firm : s_.firms) names.push_back(firm.id);
+    if (startups) names.emplace_back("startups");
+    // One line, like every error: "...; the shares: meta 0.3 (file:4:25), lab 0.65 (...)".
+    std::string message = problem + "; the shares:";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      message += (i == 0 ? " " : ", ") + names[i] + " " +
+                 rounded(i < shares.size() ? shares[i] : *startups) + " (";
+      if (from[i])
+        message += from[i]->to_string();
+      else if (i == shares.size())
+        message += "the default " + std::string(kStartupKey);
+      else
+        message += key == "recruiting.share" ? "from headcount_share" : "the default";
+      message += ")";
+    }
+    if (!culprit) report_.fail("firms", message);
+    if (*culprit == shares.size()) report_.fail(std::string(kStartupKey), message);
+    report_.fail_as(paths[*culprit], firm_key_path(s_.firms[*culprit].id, *culprit) + "." + key,
+                    message);
+  }
+
   void check_headcount_shares() const {
     double sum = 0.0;
-    for (const auto& firm : s_.firms) sum += firm.headcount_share;
+    std::vector<double> shares;
+    for (const auto& firm : s_.firms) {
+      sum += firm.headcount_share;
+      shares.push_back(firm.headcount_share);
+    }
     if (std::abs(sum - 1.0) > kShareTolerance)
-      report_.fail("firms",
-                   "headcount_share over the firms sums to " + rounded(sum) + "; it must sum to 1");
+      fail_share_sum(
+          "headcount_share",
+          "headcount_share over the firms sums to " + rounded(sum) + "; it must sum to 1", shares);
   }
 
   void check_recruiting_shares() const {
@@ -183,12 +243,18 @@ class Checker {
     }
     const double startups = startup_recruiting_share(s_);
     double sum = startups;
-    for (const auto& firm : s_.firms) sum += *firm.recruiting.share;
+    std::vector<double> shares;
+    for (const auto& firm : s_.firms) {
+      sum += *firm.recruiting.share;
+      shares.push_back(*firm.recruiting.share);
+    }
     if (std::abs(sum - 1.0) > kShareTolerance)
-      report_.fail("firms", "recruiting.share over the firms" +
-                                (startups > 0.0 ? " plus " + rounded(startups) + " for startups"
-                                                : std::string()) +
-                                " sums to " + rounded(sum) + "; it must sum to 1");
+      fail_share_sum(
+          "recruiting.share",
+          "recruiting.share over the firms" +
+              (startups > 0.0 ? " plus " + rounded(startups) + " for startups" : std::string()) +
+              " sums to " + rounded(sum) + "; it must sum to 1",
+          shares, startups > 0.0 ? std::optional<double>(startups) : std::nullopt);
   }
 
   void check_offer_wages() const {
@@ -222,10 +288,8 @@ class Checker {
     const std::string path = indexed("events", i);
     CheckVisitor fields(report_, path, path);
     visit_fields(fields, event);
-    if (event.week > s_.ticks)
-      report_.fail(path + ".week",
-                   "week " + std::to_string(event.week) +
-                       " is after the end of the run (ticks: " + std::to_string(s_.ticks) + ")");
+    // An event after the last week is not an error: the run never reaches it (a shorter
+    // --ticks), and the summary lists it (events_not_reached).
     if (event.type == EventType::kMarket) {
       Scenario changed = s_;
       check_settings(path, event.settings,
@@ -268,6 +332,9 @@ class Checker {
 
   Scenario s_;  // a copy: visit_fields takes non-const references
   Reporter report_;
+  const Locator& locate_;
+  const Origin& origin_;
+  std::string main_source_;
   std::unordered_map<std::string, std::size_t> firm_index_;
   std::vector<std::string> ids_;
 };
@@ -320,8 +387,9 @@ void resolve_recruiting_shares(Scenario& scenario) {
   for (auto& firm : scenario.firms) firm.recruiting.share = firm.headcount_share * left;
 }
 
-void check_scenario(const Scenario& scenario, const Locator& locate) {
-  Checker(scenario, locate).run();
+void check_scenario(const Scenario& scenario, const Locator& locate, const Origin& origin,
+                    const std::string& main_source) {
+  Checker(scenario, locate, origin, main_source).run();
 }
 
 }  // namespace talentsim::scenario_internal

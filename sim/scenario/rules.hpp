@@ -67,8 +67,16 @@ void resolve_recruiting_shares(Scenario& scenario);
 /// Where a canonical key path ("firms[2].pay.median", "events[0].week") is in the input.
 using Locator = std::function<SourceLocation(std::string_view canonical_path)>;
 
+/// Where the value at a canonical key path was written (a file position, or the --set that
+/// gave it); nullopt when nothing in the input gives it (a default, or a resolved value).
+using Origin = std::function<std::optional<SourceLocation>(std::string_view canonical_path)>;
+
 /// Checks every field's rule and every cross-field rule; the first problem throws a
-/// ScenarioError placed with `locate`.
-void check_scenario(const Scenario& scenario, const Locator& locate);
+/// ScenarioError placed with `locate`. With `origin`, a sum of shares that is off is placed
+/// at the share most likely changed -- one given with --set, else one in `main_source`
+/// (the file the user named) -- when the shares come from more than one place, and its
+/// message lists every share with where it came from.
+void check_scenario(const Scenario& scenario, const Locator& locate, const Origin& origin = {},
+                    const std::string& main_source = {});
 
 }  // namespace talentsim::scenario_internal

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <fstream>
 #include <system_error>
+#include <unordered_map>
 
 #include "read.hpp"
 #include "rules.hpp"
@@ -57,6 +58,42 @@ std::string firm_id(const Node& firm) {
   return id != nullptr && id->kind == NodeKind::kScalar ? id->text : std::string();
 }
 
+/// Rejects what merging would hide: a key given twice in one map, or a firm id listed twice,
+/// anywhere merging reaches (maps, and the firm list). A standalone file gets the same
+/// errors from the reader; this gives them to both files of an `extends:`, before the
+/// merge keeps only the last value. Other lists (events) are taken whole, so the reader
+/// still sees their duplicates.
+void check_no_duplicates(const Node& node, const std::string& path, bool firm_list) {
+  using scenario_internal::duplicate_key_problem;
+  using scenario_internal::fail_at;
+  using scenario_internal::firm_key_path;
+  using scenario_internal::join_key;
+  if (node.kind == NodeKind::kMap) {
+    std::unordered_map<std::string_view, const Node*> seen;
+    for (const auto& [key, value] : node.entries) {
+      if (key->kind != NodeKind::kScalar) continue;  // the reader rejects it
+      const auto [it, inserted] = seen.emplace(key->text, key.get());
+      if (!inserted)
+        fail_at(*key, join_key(path, key->text), duplicate_key_problem(key->text, *it->second));
+      check_no_duplicates(*value, join_key(path, key->text), key->text == "firms");
+    }
+    return;
+  }
+  if (!firm_list || node.kind != NodeKind::kSequence) return;
+  std::unordered_map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const Node& firm = *node.items[i];
+    const std::string id = firm_id(firm);
+    if (!id.empty()) {
+      const auto [it, inserted] = first_index.emplace(id, i);
+      if (!inserted)
+        fail_at(*firm.find("id"), "firms[" + std::to_string(i) + "].id",
+                "duplicate firm id '" + id + "' (also firms[" + std::to_string(it->second) + "])");
+    }
+    check_no_duplicates(firm, firm_key_path(id, i), false);
+  }
+}
+
 /// `child` laid over `base`, without changing either (aliased nodes stay shared):
 /// maps merge key by key, the firm list merges by firm id (new ids are appended),
 /// anything else in the child replaces what the base has.
@@ -93,6 +130,48 @@ NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
   return child;
 }
 
+/// The key that appends events instead of replacing them.
+constexpr std::string_view kAppendEventsKey = "events+";
+
+/// Resolves `events+: [...]` at the top of `root`: its events are appended to the list
+/// `events` holds so far (the base's when extending, or this file's own `events:`, given
+/// first), and the key is removed. Shared nodes are copied, not changed.
+void append_events(Node& root) {
+  using scenario_internal::describe_node;
+  using scenario_internal::duplicate_key_problem;
+  using scenario_internal::fail_at;
+  const auto is_key = [](const auto& entry, std::string_view key) {
+    return entry.first->kind == NodeKind::kScalar && entry.first->text == key;
+  };
+  std::vector<std::pair<NodePtr, NodePtr>> kept;
+  std::vector<std::pair<NodePtr, NodePtr>> appends;
+  for (const auto& entry : root.entries)
+    (is_key(entry, kAppendEventsKey) ? appends : kept).push_back(entry);
+  if (appends.empty()) return;
+  if (appends.size() > 1)
+    fail_at(*appends[1].first, std::string(kAppendEventsKey),
+            duplicate_key_problem(std::string(kAppendEventsKey), *appends[0].first));
+  const auto& [key, added] = appends.front();
+  if (added->kind != NodeKind::kSequence)
+    fail_at(*added, std::string(kAppendEventsKey),
+            "expected a list of events to append, got " + describe_node(*added));
+  auto events = std::find_if(kept.begin(), kept.end(),
+                             [&](const auto& entry) { return is_key(entry, "events"); });
+  if (events == kept.end()) {
+    auto name = std::make_shared<Node>(*key);
+    name->text = "events";
+    kept.emplace_back(std::move(name), added);
+  } else {
+    const Node& list = *events->second;
+    if (list.kind != NodeKind::kSequence)
+      fail_at(list, "events", "expected a list, got " + describe_node(list));
+    auto joined = std::make_shared<Node>(list);
+    joined->items.insert(joined->items.end(), added->items.begin(), added->items.end());
+    events->second = std::move(joined);
+  }
+  root.entries = std::move(kept);
+}
+
 /// Parses a scenario document and resolves its `extends:` chain into one tree.
 NodePtr load_tree(std::string_view yaml, const std::string& source,
                   const std::filesystem::path& base_dir, int depth) {
@@ -105,7 +184,10 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
   const auto ext = std::find_if(root->entries.begin(), root->entries.end(), [](const auto& e) {
     return e.first->kind == NodeKind::kScalar && e.first->text == "extends";
   });
-  if (ext == root->entries.end()) return root;
+  if (ext == root->entries.end()) {
+    append_events(*root);
+    return root;
+  }
   const Node& target = *ext->second;
   if (target.kind != NodeKind::kScalar || target.text.empty())
     fail_at(target, "extends",
@@ -128,9 +210,13 @@ NodePtr load_tree(std::string_view yaml, const std::string& source,
     }
     base = load_tree(text, path.string(), path.parent_path(), depth + 1);
   }
+  check_no_duplicates(*root, "", false);
+  check_no_duplicates(*base, "", false);
   auto child = std::make_shared<Node>(*root);
   child->entries.erase(child->entries.begin() + (ext - root->entries.begin()));
-  return merged(base, child, false);
+  NodePtr out = merged(base, child, false);
+  append_events(*out);
+  return out;
 }
 
 }  // namespace
@@ -145,9 +231,12 @@ Scenario load_scenario_from(std::string_view yaml, const std::string& source,
   const NodePtr root = load_tree(yaml, source, base_dir, 0);
   // Overrides change the tree before it is read, so they are checked exactly like the file.
   for (const auto& argument : overrides) apply_override(*root, argument);
+  append_events(*root);  // --set 'events+=[...]'
   Scenario scenario = read_scenario(*root);
   resolve_recruiting_shares(scenario);
-  check_scenario(scenario, [&root](std::string_view path) { return locate(*root, path); });
+  check_scenario(
+      scenario, [&root](std::string_view path) { return locate(*root, path); },
+      [&root](std::string_view path) { return origin(*root, path); }, source);
   return scenario;
 }
 }  // namespace
@@ -160,6 +249,13 @@ Scenario load_scenario(std::string_view yaml, const std::string& source,
 Scenario load_scenario_file(const std::filesystem::path& path,
                             const std::vector<std::string>& overrides) {
   return load_scenario_from(read_scenario_file(path), path.string(), path.parent_path(), overrides);
+}
+
+std::vector<std::size_t> events_not_reached(const Scenario& scenario) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < scenario.events.size(); ++i)
+    if (scenario.events[i].week > scenario.ticks) out.push_back(i);
+  return out;
 }
 
 void validate(const Scenario& scenario) {

@@ -224,7 +224,9 @@ void fail_at(const Node& node, std::string key_path, std::string problem, std::s
   throw ScenarioError(node.where(), std::move(key_path), std::move(problem), std::move(suggestion));
 }
 
-SourceLocation locate(const Node& root, std::string_view path) {
+namespace {
+/// The node at a canonical key path, or its nearest enclosing node; `exact` says which.
+std::pair<const Node*, bool> walk(const Node& root, std::string_view path) {
   const Node* node = &root;
   while (!path.empty()) {
     if (path.front() == '.') path.remove_prefix(1);
@@ -252,6 +254,17 @@ SourceLocation locate(const Node& root, std::string_view path) {
     if (next == nullptr) break;
     node = next;
   }
+  return {node, path.empty()};
+}
+}  // namespace
+
+SourceLocation locate(const Node& root, std::string_view path) {
+  return walk(root, path).first->where();
+}
+
+std::optional<SourceLocation> origin(const Node& root, std::string_view path) {
+  const auto [node, exact] = walk(root, path);
+  if (!exact) return std::nullopt;
   return node->where();
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,5 +58,9 @@ std::string describe_node(const Node& node);
 /// The position of the value at a canonical key path ("firms[2].pay.median",
 /// "events[0].set.hiring.lag_weeks"), or of its nearest enclosing node when it is absent.
 SourceLocation locate(const Node& root, std::string_view path);
+
+/// Where the value at a canonical key path was written (a file position, or the --set
+/// that gave it); nullopt when the tree has no value there (a default, or resolved).
+std::optional<SourceLocation> origin(const Node& root, std::string_view path);
 
 }  // namespace talentsim::scenario_internal

@@ -3,9 +3,9 @@
 // separately, and checks exit codes, messages and the files a run leaves behind
 // against the command-line contract:
 //
-//   talentsim run [SCENARIO.yaml] [--out DIR] [--seed N] [--threads N] [--ticks N]
-//                 [--set KEY=VALUE]... [--agents] [--quiet]
-//   talentsim validate SCENARIO.yaml
+//   talentsim run [SCENARIO.yaml | default] [--out DIR] [--force] [--seed N] [--threads N]
+//                 [--ticks N] [--set KEY=VALUE]... [--agents] [--quiet]
+//   talentsim validate SCENARIO.yaml | default [--seed N] [--ticks N] [--set KEY=VALUE]...
 //
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -477,9 +477,10 @@ const DefaultScenario kDefault = [] {
   return d;
 }();
 
-/// The folder a run of the default goes to without --out.
-std::string default_folder(std::uint64_t seed) {
-  return kDefault.name + "-seed" + std::to_string(seed);
+/// The pattern of the folder a run goes to without --out: runs/<name>-seed<seed>-<8 hex
+/// digits of the resolved scenario>.
+std::regex default_folder(const std::string& name, std::uint64_t seed) {
+  return std::regex("runs/" + name + "-seed" + std::to_string(seed) + "-[0-9a-f]{8}");
 }
 
 // Small and quick: the embedded default with 3000 researchers for a few weeks.
@@ -553,7 +554,7 @@ TEST_F(CliRun, EmbeddedDefaultWritesTheSevenFilesWithTheirHeaders) {
   const Csv flows = read_csv(at("D/flows.csv"));
   EXPECT_EQ(flows.header, kFlowsHeader);
   std::set<std::string> places(groups.begin(), groups.end() - 1);
-  places.insert({"between_jobs", "startup", "independent"});
+  places.insert({"between_jobs", "startups", "independent"});
   for (std::size_t i = 0; i < flows.rows.size(); ++i) {
     ASSERT_EQ(flows.rows[i].size(), 3u);
     EXPECT_TRUE(places.contains(flows.rows[i][0])) << flows.rows[i][0];
@@ -610,22 +611,70 @@ TEST_F(CliRun, EmbeddedDefaultIsTheShippedMeta2024) {
   expect_same_outputs(at("E"), at("F"));
 }
 
-TEST_F(CliRun, DefaultOutputFolderIsRunsNameSeedInTheWorkingDirectory) {
-  const std::string first = default_folder(kDefault.seed), fifth = default_folder(5);
+/// The one folder under runs/ (fails the test if there is not exactly one more than `known`).
+std::string new_run_folder(const fs::path& runs, std::set<std::string>& known) {
+  std::vector<std::string> added;
+  if (fs::exists(runs))
+    for (const auto& name : entries(runs))
+      if (known.insert(name).second) added.push_back(name);
+  EXPECT_EQ(added.size(), 1u) << "expected one new folder under runs/";
+  return added.empty() ? std::string() : "runs/" + added.front();
+}
+
+TEST_F(CliRun, DefaultOutputFolderIsRunsNameSeedHashInTheWorkingDirectory) {
+  std::set<std::string> known;
   Result r = cli(kQuickDefault);
-  expect_finished(r, "runs/" + first);
-  EXPECT_NE(r.out.find("runs/" + first), std::string::npos) << r.out;
+  const std::string first = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(first, default_folder(kDefault.name, kDefault.seed))) << first;
+  expect_finished(r, first);
+  EXPECT_NE(r.out.find(first), std::string::npos) << r.out;
 
   r = cli(with(kQuickDefault, {"--seed", "5"}));
-  expect_finished(r, "runs/" + fifth);
+  const std::string fifth = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(fifth, default_folder(kDefault.name, 5))) << fifth;
+  expect_finished(r, fifth);
+
+  // Another resolved scenario with the same name and seed gets a folder of its own.
+  r = cli(with(kQuickDefault, {"--set", "firms.meta.pay.median=520000"}));
+  const std::string paid = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(paid, default_folder(kDefault.name, kDefault.seed))) << paid;
+  EXPECT_NE(paid, first);
+  expect_finished(r, paid);
 
   write("two_firms.yaml", kTwoFirms);
   r = cli({"run", "two_firms.yaml", "--quiet"});
-  expect_finished(r, "runs/two_firms-seed7");
-  std::vector<std::string> expected{first, fifth, "two_firms-seed7"};
-  std::sort(expected.begin(), expected.end());
-  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
-  EXPECT_EQ(entries(at("runs")), expected);
+  const std::string two = new_run_folder(at("runs"), known);
+  EXPECT_TRUE(std::regex_match(two, default_folder("two_firms", 7))) << two;
+  expect_finished(r, two);
+}
+
+TEST_F(CliRun, AFinishedRunIsNotReplacedWithoutForce) {
+  std::set<std::string> known;
+  ASSERT_EQ(cli(kQuickDefault).exit_code, 0);
+  const std::string folder = new_run_folder(at("runs"), known);
+  const std::string summary = slurp(at(folder + "/summary.json"));
+
+  // The same scenario again: same folder, which holds a finished run.
+  Result r = cli(kQuickDefault);
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(folder + " already holds a finished run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(at(folder + "/summary.json")), summary);
+  EXPECT_FALSE(has_temporary_files(at(folder)));
+
+  // An explicit --out naming it: the same, and nothing written.
+  r = cli(with(kQuickDefault, {"--out", folder, "--set", "firms.meta.pay.median=520000"}));
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(at(folder + "/summary.json")), summary);
+  EXPECT_EQ(entries(at(folder)), kRunFiles);
+
+  // --force replaces it.
+  r = cli(
+      with(kQuickDefault, {"--out", folder, "--set", "firms.meta.pay.median=520000", "--force"}));
+  expect_finished(r, folder);
+  EXPECT_NE(slurp(at(folder + "/summary.json")), summary);
 }
 
 TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
@@ -697,9 +746,6 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
   }
 
   // Totals over the run: timeseries sums = summary.json totals = flows.csv margins.
-  const auto place_of = [](const std::string& group) {
-    return group == "startups" ? std::string("startup") : group;
-  };
   std::map<std::string, std::int64_t> flow_out, flow_in;
   std::map<std::pair<std::string, std::string>, std::int64_t> flow;
   for (std::size_t i = 0; i < flows.rows.size(); ++i) {
@@ -724,10 +770,10 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
     ASSERT_EQ(firm["id"].get<std::string>(), groups[g]);
     for (const auto& [column, total] : sum)
       EXPECT_EQ(firm["totals"][column].get<std::int64_t>(), total) << column;
-    EXPECT_EQ(flow_out[place_of(groups[g])], sum["departures"]);
-    EXPECT_EQ(flow_in[place_of(groups[g])], sum["hires"]);
+    EXPECT_EQ(flow_out[groups[g]], sum["departures"]);
+    EXPECT_EQ(flow_in[groups[g]], sum["hires"]);
     if (groups[g] != "startups") {
-      EXPECT_EQ((flow[{groups[g], "startup"}]), sum["departures_to_startup"]);
+      EXPECT_EQ((flow[{groups[g], "startups"}]), sum["departures_to_startup"]);
       EXPECT_EQ((flow[{groups[g], "independent"}]), sum["departures_to_independent"]);
     }
     const std::size_t last = 12 * groups.size() + g;
@@ -741,15 +787,59 @@ TEST_F(CliRun, OutputFiguresAgreeAcrossFiles) {
 TEST_F(CliRun, RunIntoAnExistingFolderReplacesItsFilesAndKeepsOthers) {
   fs::create_directories(at("D"));
   spit(at("D/notes.txt"), "mine\n");
-  spit(at("D/summary.json"), "stale\n");
-  const Result r = cli(with(kQuickDefault, {"--out", "D"}));
+  spit(at("D/market.csv"), "stale\n");  // not a finished run: no summary.json
+  Result r = cli(with(kQuickDefault, {"--out", "D"}));
   EXPECT_EQ(r.exit_code, 0) << r;
   std::vector<std::string> expected = kRunFiles;
   expected.emplace_back("notes.txt");
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(entries(at("D")), expected);
   EXPECT_EQ(slurp(at("D/notes.txt")), "mine\n");
+  EXPECT_NE(slurp(at("D/market.csv")), "stale\n");
+
+  // A finished run there is replaced only with --force; other files stay.
+  spit(at("D/summary.json"), "stale\n");
+  r = cli(with(kQuickDefault, {"--out", "D", "--force"}));
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(entries(at("D")), expected);
+  EXPECT_EQ(slurp(at("D/notes.txt")), "mine\n");
   EXPECT_NO_THROW(json::parse(slurp(at("D/summary.json"))));
+}
+
+TEST_F(CliRun, AShorterRunDoesNotReachLaterEventsAndSaysWhich) {
+  write("two_firms.yaml", kTwoFirms);  // a pay change in week 3
+  for (const auto& shorter :
+       {std::vector<std::string>{"--ticks", "2"}, std::vector<std::string>{"--set", "ticks=2"}}) {
+    SCOPED_TRACE(shorter[0]);
+    const Result r =
+        cli(with({"run", "two_firms.yaml", "--out", "D", "--quiet", "--force"}, shorter));
+    expect_finished(r, "D");
+    const json summary = json::parse(slurp(at("D/summary.json")));
+    EXPECT_EQ(summary["ticks"], 2);
+    EXPECT_EQ(summary["events_not_reached"],
+              json::parse(R"([{"event": "events[0]", "week": 3, "type": "pay_change",
+                              "firm": "beta"}])"));
+    EXPECT_NE(r.out.find("events not reached (the run ends at week 2):\n"
+                         "  events[0] pay_change by beta in week 3\n"),
+              std::string::npos)
+        << r.out;
+  }
+  // Its resolved scenario, with the event after its last week, reproduces it.
+  const Result again = cli({"run", "D/scenario.yaml", "--out", "E", "--quiet"});
+  expect_finished(again, "E");
+  expect_same_outputs(at("D"), at("E"));
+
+  // A full run reaches every event and lists none.
+  const Result full = cli({"run", "two_firms.yaml", "--out", "F", "--quiet"});
+  expect_finished(full, "F");
+  EXPECT_EQ(json::parse(slurp(at("F/summary.json")))["events_not_reached"], json::array());
+  EXPECT_EQ(full.out.find("not reached"), std::string::npos) << full.out;
+
+  // The embedded default with --ticks below its first event's week.
+  const Result def =
+      cli({"run", "--ticks", "2", "--set", "population.researchers=3000", "--out", "G", "--quiet"});
+  expect_finished(def, "G");
+  EXPECT_FALSE(json::parse(slurp(at("G/summary.json")))["events_not_reached"].empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -931,7 +1021,8 @@ TEST_F(CliAgents, AgentsCsvHasOneRowPerResearcherAndIsRemovedByALaterRunWithoutA
     const std::string& firm = agents.text(i, "firm");
     if (firm.empty()) {
       ++between_jobs;
-    } else if (firm.starts_with("startup")) {
+    } else if (firm.starts_with("startups.")) {  // one startup: startups.<n>
+      EXPECT_TRUE(std::regex_match(firm, std::regex(R"(startups\.[0-9]+)"))) << firm;
       ++at_firm["startups"];
     } else {
       EXPECT_NE(std::find(groups.begin(), groups.end(), firm), groups.end()) << firm;
@@ -945,7 +1036,7 @@ TEST_F(CliAgents, AgentsCsvHasOneRowPerResearcherAndIsRemovedByALaterRunWithoutA
   EXPECT_EQ(between_jobs, market.integer(market.rows.size() - 1, "between_jobs"));
 
   // The same folder again without --agents: the old agents.csv would not match this run.
-  r = cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--seed", "8"});
+  r = cli({"run", "two_firms.yaml", "--out", "D", "--quiet", "--seed", "8", "--force"});
   expect_finished(r, "D", false);
   EXPECT_FALSE(fs::exists(at("D/agents.csv")));
 }
@@ -1061,7 +1152,6 @@ const std::vector<BadFile> kBadFiles = [] {
       {"event_misspelt_firm",
        edited({{25, "    firm: bet"}}),
        {"bad.yaml:25:11: events[0].firm: ", "did you mean 'beta'"}},
-      {"event_week_after_run", edited({{24, "    week: 9"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"event_week_zero", edited({{24, "    week: 0"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"event_week_negative", edited({{24, "    week: -1"}}), {"bad.yaml:24:11: events[0].week: "}},
       {"duplicate_firm_id", edited({{18, "  - id: alpha"}}), {"bad.yaml:18:9: firms[1].id: "}},
@@ -1189,7 +1279,9 @@ const std::vector<BadArgs> kBadArgs = [] {
        {"market.offer_rate_employed: ", "YAML syntax error"}},
       {"set_shares_not_summing",
        r({"--set", "firms.alpha.headcount_share=0.7"}),
-       {"two_firms.yaml:14:3: firms: ", "sum"}},
+       {"--set firms.alpha.headcount_share=0.7: firms.alpha.headcount_share: ", "sums to 1.1",
+        "the shares: alpha 0.7 (--set firms.alpha.headcount_share=0.7), beta 0.4 "
+        "(two_firms.yaml:19:22)"}},
       {"set_ticks_zero", r({"--set", "ticks=0"}), {"--set ticks=0: ticks: "}},
       {"set_seed_negative", r({"--set", "seed=-1"}), {"--set seed=-1: seed: "}},
       {"set_seed_too_large", r({"--set", "seed=18446744073709551616"}), {"seed: "}},
@@ -1203,8 +1295,6 @@ const std::vector<BadArgs> kBadArgs = [] {
       {"set_unknown_firm_on_embedded_default",
        {"run", "--out", "D", "--quiet", "--set", "firms.metaa.pay.median=1"},
        {"firms.metaa: ", "did you mean 'meta'"}},
-      // --ticks shortens the run below an event's week: the file position of the event.
-      {"ticks_before_event", r({"--ticks", "2"}), {"two_firms.yaml:24:11: events[0].week: "}},
       // --threads, --seed, --ticks.
       {"threads_zero", r({"--threads", "0"}), {"--threads"}},
       {"threads_negative", r({"--threads", "-1"}), {"--threads"}},
@@ -1226,8 +1316,12 @@ const std::vector<BadArgs> kBadArgs = [] {
       // Usage.
       {"unknown_flag", r({"--bogus"}), {"--bogus"}},
       {"two_scenarios", r({"two_firms.yaml"}), {"two_firms.yaml"}},
-      {"unknown_subcommand", {"frobnicate", "two_firms.yaml", "--out", "D"}, {"subcommand"}},
-      {"no_subcommand", {}, {"subcommand"}},
+      {"unknown_subcommand",
+       {"frobnicate", "two_firms.yaml", "--out", "D"},
+       {"unknown command 'frobnicate'", "; the commands are ", "run", "validate", "bench",
+        "schema"}},
+      {"misspelt_subcommand", {"rnu"}, {"unknown command 'rnu' (did you mean 'run'?)"}},
+      {"no_subcommand", {}, {"a command is required: ", "run", "validate", "bench", "schema"}},
       {"validate_without_file", {"validate"}, {"scenario"}},
       {"validate_with_run_flag", {"validate", "two_firms.yaml", "--out", "D"}, {"--out"}},
   };
@@ -1285,6 +1379,43 @@ TEST_F(CliValidate, CrlfLineEndingsAndAByteOrderMarkAreAccepted) {
   }
 }
 
+// validate takes run's scenario flags and its `default`, and checks what run would run.
+TEST_F(CliValidate, TakesTheScenarioFlagsOfRunAndDefault) {
+  Result r = cli({"validate", "default"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(r.out.starts_with("<embedded>/scenarios/meta_2024.yaml: ok: scenario '" +
+                                kDefault.name + "'"))
+      << r.out;
+
+  write("two_firms.yaml", kTwoFirms);
+  r = cli({"validate", "two_firms.yaml", "--seed", "5", "--ticks", "2", "--set",
+           "population.researchers=3000"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.out,
+            "two_firms.yaml: ok: scenario 'two_firms', 3000 researchers, 2 firms, 1 events, 2 "
+            "weeks, seed 5\n"
+            "note: events[0] (week 3) is after the last week (2); a run does not reach it\n");
+
+  for (const auto& bad :
+       {std::vector<std::string>{"--seed", "-1"}, std::vector<std::string>{"--ticks", "0"},
+        std::vector<std::string>{"--set", "firms.alpha.pay.median=-1"}}) {
+    r = cli(with({"validate", "two_firms.yaml"}, bad));
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_NE(r.err.find(bad[0] == "--set" ? "--set firms.alpha" : bad[0]), std::string::npos) << r;
+  }
+  r = cli({"validate", "default", "--set", "firms.meta.pay.median=-1"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(entries(work_), std::vector<std::string>{"two_firms.yaml"});
+}
+
+TEST_F(CliRun, RunDefaultIsTheEmbeddedDefault) {
+  const Result plain = cli(with(kQuickDefault, {"--out", "A"}));
+  expect_finished(plain, "A");
+  const Result named = cli(with(kQuickDefault, {"default", "--out", "B"}));
+  expect_finished(named, "B");
+  expect_same_outputs(at("A"), at("B"));
+}
+
 TEST_F(CliValidate, ShippedDefaultIsValid) {
   const Result r = cli({"validate", (kSourceDir / "scenarios/meta_2024.yaml").string()});
   EXPECT_EQ(r.exit_code, 0) << r;
@@ -1309,17 +1440,17 @@ class CliInterrupt : public CliTest {
  protected:
   /// A run into folder D long enough (200,000 researchers for 5,000 weeks) never to
   /// finish before the signal.
-  std::unique_ptr<Process> start_long_run() {
-    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out", "D",
+  std::unique_ptr<Process> start_long_run(const std::string& out = "D") {
+    return start({"run", "--ticks", "5000", "--set", "population.researchers=200000", "--out", out,
                   "--quiet"});
   }
-  /// Waits until the run has created D, then lets it get into the simulation loop,
-  /// writing temporaries.
-  void wait_until_running(Process& child) {
+  /// Waits until the run has created its folder, then lets it get into the simulation
+  /// loop, writing temporaries.
+  void wait_until_running(Process& child, const std::string& out = "D") {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!fs::exists(at("D")) && !child.exited() && std::chrono::steady_clock::now() < deadline)
+    while (!fs::exists(at(out)) && !child.exited() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(2ms);
-    ASSERT_TRUE(fs::exists(at("D"))) << "the output folder never appeared";
+    ASSERT_TRUE(fs::exists(at(out))) << "the output folder never appeared";
     std::this_thread::sleep_for(200ms);
   }
 };
@@ -1343,6 +1474,17 @@ TEST_F(CliInterrupt, SigtermExits143AndLeavesNothing) {
   const Result r = child->wait(60s);
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
   EXPECT_FALSE(fs::exists(at("D")));
+}
+
+TEST_F(CliInterrupt, AnInterruptedRunRemovesEveryFolderItCreated) {
+  fs::create_directories(at("kept"));
+  auto child = start_long_run("kept/new/nested/D");
+  ASSERT_NO_FATAL_FAILURE(wait_until_running(*child, "kept/new/nested/D"));
+  ASSERT_EQ(::kill(child->pid(), SIGTERM), 0);
+  const Result r = child->wait(60s);
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r;
+  EXPECT_TRUE(fs::exists(at("kept")));
+  EXPECT_EQ(entries(at("kept")), std::vector<std::string>{}) << "kept/new must be gone";
 }
 
 TEST_F(CliInterrupt, AnInterruptedRunKeepsAFolderThatExistedBefore) {
@@ -1439,8 +1581,25 @@ TEST_F(CliUsage, HelpAndVersionExit0) {
   r = cli({"run", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r;
   for (const char* flag :
-       {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet"})
+       {"--out", "--seed", "--threads", "--ticks", "--set", "--agents", "--quiet", "--force"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  // Real types, not CLI11's TEXT for the strings the flags are read into.
+  for (const char* shown : {"--seed UINT", "--threads UINT", "--ticks UINT", "--out DIR",
+                            "--set KEY=VALUE", "FILE|default"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
+
+  r = cli({"validate", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  for (const char* shown : {"--seed UINT", "--ticks UINT", "--set KEY=VALUE", "FILE|default"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
+
+  r = cli({"bench", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  for (const char* shown : {"--researchers UINT", "--firms UINT", "--ticks UINT", "--threads UINT"})
+    EXPECT_NE(r.out.find(shown), std::string::npos) << shown << " in\n" << r.out;
+  EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << r.out;
 
   r = cli({"--version"});
   EXPECT_EQ(r.exit_code, 0) << r;

@@ -100,17 +100,17 @@ class OutputTest : public ::testing::Test {
 
 TEST(FlowsCsv, ListsNonZeroCellsInRowMajorOrder) {
   FlowMatrix flows;
-  flows.places = {"a", "b", "startup", "independent", "between_jobs"};
+  flows.places = {"a", "b", "startups", "independent", "between_jobs"};
   flows.counts.assign(25, 0);
   flows.counts[0 * 5 + 1] = 3;   // a -> b
   flows.counts[1 * 5 + 4] = 1;   // b -> between_jobs
-  flows.counts[2 * 5 + 2] = 2;   // startup -> startup (between two startups)
+  flows.counts[2 * 5 + 2] = 2;   // startups -> startups (between two startups)
   flows.counts[4 * 5 + 0] = 12;  // between_jobs -> a
   EXPECT_EQ(flows_csv(flows),
             "from,to,count\n"
             "a,b,3\n"
             "b,between_jobs,1\n"
-            "startup,startup,2\n"
+            "startups,startups,2\n"
             "between_jobs,a,12\n");
   flows.counts.assign(25, 0);
   EXPECT_EQ(flows_csv(flows), "from,to,count\n");
@@ -153,7 +153,7 @@ RunSummary small_summary() {
   g.annualised_attrition = 0.5;
   g.cohort = 100;
   g.cohort_retained = 80;
-  g.top_cohort = 0;  // an empty cohort: share 0, not a division by zero
+  g.top_cohort = 0;  // an empty cohort: share null, not a division by zero
   g.weeks_with_3_top_departures = 2;
   g.most_top_departures_in_a_week = 5;
   s.groups.push_back(g);
@@ -167,9 +167,10 @@ TEST(SummaryJson, HoldsTheFieldsAndKeepsMachineFiguresInTheRunBlock) {
   const auto j = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"scenario", "description", "seed", "version", "ticks",
-                                      "researchers", "state_hash", "market", "firms", "run"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"scenario", "description", "seed", "version", "ticks",
+                                            "researchers", "state_hash", "market", "firms",
+                                            "events_not_reached", "run"}));
+  EXPECT_EQ(j["events_not_reached"], nlohmann::ordered_json::array());
   EXPECT_EQ(j["scenario"], "tiny");
   EXPECT_EQ(j["description"], "a \"quoted\" description, with a comma");
   EXPECT_EQ(j["seed"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
@@ -214,7 +215,41 @@ TEST(SummaryJson, HoldsTheFieldsAndKeepsMachineFiguresInTheRunBlock) {
   EXPECT_EQ(f["cohort"]["retained"], 80);
   EXPECT_EQ(f["cohort"]["retained_share"], 0.8);
   EXPECT_EQ(f["cohort"]["top_initial"], 0);
-  EXPECT_EQ(f["cohort"]["top_retained_share"], 0.0);
+  EXPECT_TRUE(f["cohort"]["top_retained_share"].is_null());
+}
+
+// What is undefined -- the pay, burnout and faith of nobody, the retention of an empty
+// cohort, the attrition of a group that never had anyone, the concentration of no top
+// talent -- is null, not 0.
+TEST(SummaryJson, UndefinedFiguresAreNull) {
+  RunSummary s = small_summary();
+  GroupSummary empty;
+  empty.id = "startups";
+  empty.name = "startups";
+  s.groups.push_back(empty);
+  s.market.top_talent_hhi = 0.0;
+  s.events_not_reached.push_back({2, 12, "pay_change", "meta"});
+  s.events_not_reached.push_back({3, 14, "market", ""});
+  const auto j = nlohmann::json::parse(summary_json(s));
+  const auto& f = j["firms"][1];
+  for (const char* key : {"median_salary", "mean_salary"}) {
+    EXPECT_TRUE(f[key]["initial"].is_null()) << key;
+    EXPECT_TRUE(f[key]["final"].is_null()) << key;
+  }
+  EXPECT_TRUE(f["mean_burnout"].is_null());
+  EXPECT_TRUE(f["mean_faith"].is_null());
+  EXPECT_TRUE(f["annualised_attrition"].is_null());
+  for (const char* key : {"retained_share", "top_retained_share", "published_retained_share"})
+    EXPECT_TRUE(f["cohort"][key].is_null()) << key;
+  EXPECT_EQ(f["cohort"]["initial"], 0);
+  EXPECT_TRUE(j["market"]["top_talent_hhi"].is_null());
+  // A group with people keeps its figures, zeros included.
+  EXPECT_EQ(j["firms"][0]["median_salary"]["initial"], 300000.5);
+  EXPECT_EQ(j["firms"][0]["mean_faith"], 0.0);
+  EXPECT_EQ(j["events_not_reached"],
+            nlohmann::json::parse(R"([{"event": "events[2]", "week": 12, "type": "pay_change",
+                                       "firm": "meta"},
+                                      {"event": "events[3]", "week": 14, "type": "market"}])"));
 }
 
 TEST(SummaryJson, StateHashIsSixteenHexDigitsWhateverItsValue) {
@@ -356,6 +391,59 @@ TEST_F(RunWriterTest, DestroyedBeforeFinishLeavesNothing) {
     EXPECT_EQ(files_in(dir).size(), 3u);  // the three temporaries written tick by tick
   }
   EXPECT_FALSE(fs::exists(dir));
+}
+
+// Every folder the writer made for DIR goes when it is left empty; those that were there
+// before stay.
+TEST_F(RunWriterTest, DiscardRemovesTheParentFoldersItCreated) {
+  const fs::path dir = root_ / "runs" / "deeper" / "run";
+  fs::create_directories(root_ / "kept");
+  {
+    SummaryBuilder summary(sim_, sim_.initial_report());
+    RunWriter writer(dir, sim_, false);
+    run_all(writer, summary);
+  }
+  EXPECT_FALSE(fs::exists(root_ / "runs"));
+  EXPECT_TRUE(fs::exists(root_ / "kept"));
+
+  // A parent that gained other files meanwhile stays.
+  {
+    SummaryBuilder summary(sim_, sim_.initial_report());
+    RunWriter writer(dir, sim_, false);
+    write_text(root_ / "runs" / "other.txt", "x\n");
+    writer.discard();
+  }
+  EXPECT_FALSE(fs::exists(root_ / "runs" / "deeper"));
+  EXPECT_EQ(files_in(root_ / "runs"), std::vector<std::string>{"other.txt"});
+}
+
+// Replacing a finished run: its summary.json goes before anything else is renamed, so a
+// folder that holds one holds one complete run.
+TEST_F(RunWriterTest, FinishReplacesAnEarlierRunsSummaryLast) {
+  const fs::path dir = root_ / "run";
+  fs::create_directories(dir);
+  write_text(dir / "summary.json", "stale\n");
+  write_text(dir / "agents.csv", "stale\n");
+  SummaryBuilder summary(sim_, sim_.initial_report());
+  RunWriter writer(dir, sim_, false);
+  run_all(writer, summary);
+  writer.finish(sim_, summary.build(sim_, 1, 0.5));
+  EXPECT_NE(read_text(dir / "summary.json"), "stale\n");
+  EXPECT_FALSE(fs::exists(dir / "agents.csv"));
+}
+
+TEST_F(RunWriterTest, AFinishThatFailsLeavesNoSummary) {
+  const fs::path dir = root_ / "run";
+  fs::create_directories(dir / "timeseries.csv" / "in_the_way");  // its rename will fail
+  write_text(dir / "summary.json", "an earlier run\n");
+  SummaryBuilder summary(sim_, sim_.initial_report());
+  RunWriter writer(dir, sim_, false);
+  run_all(writer, summary);
+  EXPECT_THROW(writer.finish(sim_, summary.build(sim_, 1, 0.5)), IoError);
+  writer.discard();
+  EXPECT_FALSE(fs::exists(dir / "summary.json"));
+  for (const std::string& name : files_in(dir))
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
 }
 
 // A folder that was there before the writer stays, with only what it held before.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "scenario/scenario_test_util.hpp"
 #include "talentsim/scenario/scenario.hpp"
@@ -69,7 +70,9 @@ TEST(Rules, HeadcountSharesSumToOne) {
   - {id: b, headcount_share: 0.4, pay: {median: 1}}
 )");
   EXPECT_EQ(where(e), "2:3 firms");
-  EXPECT_EQ(e.problem(), "headcount_share over the firms sums to 0.9; it must sum to 1");
+  EXPECT_EQ(e.problem(),
+            "headcount_share over the firms sums to 0.9; it must sum to 1; the shares: a 0.5 "
+            "(test.yaml:2:30), b 0.4 (test.yaml:3:30)");
 
   // Within 1e-6 of 1 is close enough.
   EXPECT_NO_THROW(load_scenario(R"(firms:
@@ -114,9 +117,10 @@ TEST(RecruitingShares, GivenSharesPlusStartupsSumToOne) {
   - {id: b, headcount_share: 0.4, pay: {median: 1}, recruiting: {share: 0.5}}
 )");
   EXPECT_EQ(where(e), "2:3 firms");
-  EXPECT_EQ(
-      e.problem(),
-      "recruiting.share over the firms plus 0.05 for startups sums to 1.05; it must sum to 1");
+  EXPECT_EQ(e.problem(),
+            "recruiting.share over the firms plus 0.05 for startups sums to 1.05; it must sum to "
+            "1; the shares: a 0.5 (test.yaml:2:73), b 0.5 (test.yaml:3:73), startups 0.05 (the "
+            "default startups.recruiting_share)");
 }
 
 TEST(RecruitingShares, AllOrNone) {
@@ -151,11 +155,22 @@ TEST(Rules, PopulationMustFitInMemory) {
   EXPECT_TRUE(has(e.problem(), "needs 238 GiB but this machine has "));
 }
 
-TEST(EventRules, WeekWithinTheRun) {
+// An event after the last week is not an error: a shorter run (--ticks) does not reach it.
+TEST(EventRules, EventsAfterTheLastWeekAreNotReached) {
+  const std::string events =
+      "events:\n"
+      "  - {type: workload, week: 11, firm: meta, workload: 0.5}\n"
+      "  - {type: workload, week: 10, firm: meta, workload: 0.6}\n"
+      "  - {type: market, week: 12, set: {market.separation_rate: 0.2}}\n";
+  const Scenario s = load_scenario(with_firm("ticks: 10\n" + events), "t");
+  EXPECT_EQ(events_not_reached(s), (std::vector<std::size_t>{0, 2}));
+  EXPECT_NO_THROW(validate(s));
+  const Scenario longer = load_scenario(with_firm("ticks: 10\n" + events), "t", {"ticks=12"});
+  EXPECT_TRUE(events_not_reached(longer).empty());
+  // Weeks are still checked: at least 1.
   const auto e = load_error(
-      with_firm("ticks: 10\nevents: [{type: workload, week: 11, firm: meta, workload: 0.5}]\n"));
+      with_firm("ticks: 10\nevents: [{type: workload, week: 0, firm: meta, workload: 0.5}]\n"));
   EXPECT_EQ(where(e), "3:33 events[0].week");
-  EXPECT_EQ(e.problem(), "week 11 is after the end of the run (ticks: 10)");
 }
 
 TEST(EventRules, FirmsMustBeKnown) {

@@ -12,9 +12,11 @@
 namespace talentsim {
 
 /// Name of the group that aggregates every founded startup, and of the places
-/// researchers can be in besides named firms.
+/// researchers can be in besides named firms. All startups together are `startups`
+/// everywhere (timeseries.csv, flows.csv, summary.json); agents.csv names one startup
+/// `startups.<n>`, n its founding serial (a dot, which no firm id can hold).
 inline constexpr std::string_view kStartupsGroup = "startups";
-inline constexpr std::string_view kPlaceStartup = "startup";
+inline constexpr std::string_view kPlaceStartup = kStartupsGroup;
 inline constexpr std::string_view kPlaceIndependent = "independent";
 inline constexpr std::string_view kPlaceBetweenJobs = "between_jobs";
 

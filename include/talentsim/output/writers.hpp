@@ -34,6 +34,14 @@ struct GroupSummary {
   std::int64_t most_top_departures_in_a_week = 0;
 };
 
+/// An event of the scenario that the run never reached: its week is after the last.
+struct EventNotReached {
+  std::size_t index = 0;  ///< its place in the scenario's `events`
+  std::int64_t week = 0;
+  std::string type;
+  std::string firm;  ///< empty for market events
+};
+
 /// What summary.json holds and the CLI prints.
 struct RunSummary {
   std::string scenario;
@@ -50,6 +58,7 @@ struct RunSummary {
   MarketMetrics market;  ///< at the last tick
   std::int64_t startups_founded = 0;
   std::int64_t startups_failed = 0;
+  std::vector<EventNotReached> events_not_reached;
 };
 
 /// Accumulates what the summary needs tick by tick.
@@ -78,6 +87,9 @@ std::string summary_json(const RunSummary& summary);
 /// initial report first: week 0 is a row), then flows.csv, cohorts.csv, summary.json,
 /// scenario.yaml and (optionally) agents.csv on finish(). Until then
 /// only temporary files exist; if the writer is destroyed first they are removed.
+/// summary.json marks a finished run: finish() removes an earlier run's copy before it
+/// renames anything and renames the new one last, so a folder holds a summary.json only
+/// while its files are one complete run.
 class RunWriter {
  public:
   /// Creates DIR if needed. @throws IoError
@@ -87,8 +99,9 @@ class RunWriter {
   void record(const TickReport& report);
   /// Writes the remaining files and renames every file into place. @throws IoError
   void finish(const Simulation& sim, const RunSummary& summary);
-  /// Removes every temporary file, and the folder if this writer created it and it is
-  /// empty (also done by the destructor when not finished).
+  /// Removes every temporary file, and the folders this writer created (DIR and any
+  /// parents made for it) where they are left empty (also done by the destructor when not
+  /// finished).
   void discard() noexcept;
 
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
@@ -100,7 +113,8 @@ class RunWriter {
 
   std::filesystem::path dir_;
   bool agents_;
-  bool created_dir_ = false;
+  /// The outermost folder this writer created (DIR or a parent of it); empty if none.
+  std::filesystem::path created_root_;
   bool finished_ = false;
   std::vector<std::string> group_names_;
   std::unique_ptr<AtomicFile> timeseries_;

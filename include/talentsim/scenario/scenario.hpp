@@ -2,15 +2,22 @@
 //
 // Reading is strict: unknown keys (with a "did you mean"), wrong types,
 // non-finite numbers, out-of-range values, shares that do not sum to 1, events
-// naming unknown firms or weeks outside the run, YAML syntax errors, empty
+// naming unknown firms, duplicate keys or firm ids, YAML syntax errors, empty
 // input and alias bombs all throw ScenarioError naming file:line:column and the
 // key path. Firms are addressed by id in key paths: "firms.meta.pay.median".
+// An event whose week is after the run's last is not an error: the run never
+// reaches it (events_not_reached), as when --ticks shortens a scenario.
 //
 // A scenario may start with `extends: PATH` (relative to its own folder, or
 // `default` for the embedded meta_2024): it is then laid over that base. Maps
 // merge key by key, `firms` merges by firm id (new ids are added), and any other
-// value -- `events` included -- replaces the base's. Errors point into whichever
-// file a value came from.
+// value -- `events` included -- replaces the base's. `events+: [...]` instead
+// appends its events to the base's (after this file's own `events:`, if it has
+// one; in a file without `extends:` it appends to that file's `events`, and with
+// --set 'events+=[...]' to the resolved ones). Duplicate keys and firm ids are
+// errors in every file of the chain, as in a standalone one. Errors point into
+// whichever file (or --set) a value came from; a sum of shares that is off points
+// at a share the user's file or a --set gave, and lists every share and its origin.
 #pragma once
 
 #include <filesystem>
@@ -46,8 +53,13 @@ std::string to_yaml(const Scenario& scenario);
 /// (generated from the same field descriptions the reader uses).
 std::string scenario_reference();
 
+/// The indices of the events a run never reaches: those whose week comes after its last
+/// week (`ticks`), as when --ticks shortens a scenario. Not an error; a run's summary and
+/// `talentsim validate` list them.
+std::vector<std::size_t> events_not_reached(const Scenario& scenario);
+
 /// Checks a resolved scenario's cross-field rules (shares sum to 1, events refer to
-/// known firms and weeks inside the run, memory for the population, ...).
+/// known firms, memory for the population, ...).
 /// load_scenario already calls it; the engine calls it again on what it is given.
 /// @throws ScenarioError (without file positions).
 void validate(const Scenario& scenario);
