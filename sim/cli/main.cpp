@@ -54,6 +54,9 @@ int run_main(int argc, char** argv) {
 
   app.add_subcommand("schema", "Print every scenario key with its default and meaning (Markdown)");
 
+  cli::ReportOptions report;
+  auto* report_cmd = cli::add_report_command(app, report);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -64,7 +67,7 @@ int run_main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Name an unknown command rather than only saying one is required.
-    const std::vector<std::string> commands{"run", "validate", "bench", "schema"};
+    const std::vector<std::string> commands{"run", "validate", "bench", "schema", "report"};
     if (argc > 1 && argv[1][0] != '-' &&
         std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
       const std::string guess = closest_match(argv[1], commands);
@@ -78,6 +81,7 @@ int run_main(int argc, char** argv) {
     return cli::kExitBadInput;
   }
   if (*run_cmd) return cli::run(run);
+  if (*report_cmd) return cli::report(report);
   if (*bench_cmd) {
     try {
       if (!bench_researchers.empty())
