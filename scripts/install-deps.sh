@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages talentsim builds against, if any is missing.
 # Runs apt-get as root, or through sudo for an ordinary user.
+# gnuplot-nox draws the charts of `talentsim report`; libxml2-dev lets its tests check
+# the HTML and SVG it writes.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -8,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev nlohmann-json3-dev
   clang-format-14 clang-tidy-14
+  gnuplot-nox libxml2-dev
 )
 missing=()
 for p in "${packages[@]}"; do
