@@ -345,7 +345,8 @@ std::string gnuplot_script(const HeatMap& chart) {
   const int height =
       chart.height > 0
           ? chart.height
-          : static_cast<int>(cell * static_cast<double>(std::max<std::size_t>(rows, 1))) + 190;
+          : static_cast<int>(0.75 * cell * static_cast<double>(std::max<std::size_t>(rows, 1))) +
+                170;
   std::string s = preamble(chart.width, height);
   double max = 0;
   std::vector<double> xs, ys, vs;
@@ -361,7 +362,6 @@ std::string gnuplot_script(const HeatMap& chart) {
     }
   if (vs.empty() || rows == 0 || cols == 0) return s + empty_plot("no moves");
   s += "unset key\nset grid noxtics noytics\nset border 0\nset tics scale 0\n";
-  s += "set size ratio " + num(static_cast<double>(rows) / static_cast<double>(cols)) + "\n";
   s += "set xrange [-0.5:" + num(static_cast<double>(cols) - 0.5) + "]\n";
   s += "set yrange [" + num(static_cast<double>(rows) - 0.5) + ":-0.5]\n";
   s += "set xtics rotate by 35 right (";

@@ -513,9 +513,8 @@ std::vector<double> rolling_attrition(const RunGroup& g) {
 Section attrition_section(const RunData& run, RunCharts& charts) {
   Section s = make_section("attrition", "Attrition and retention");
   s.intro =
-      "Attrition is departures per researcher-year. Retention follows the starting "
-      "cohort: the researchers at a firm at week 0, and how many of them are still there, "
-      "never having left.";
+      "Attrition is departures per researcher-year. The starting staff kept are the "
+      "researchers at a firm at the start who are still there at the end, never having left.";
   const LineChart rolling = charts.per_group(
       linear_axis("Departures per 100 researchers a year", 0.0), rolling_attrition);
   s.figures.push_back({"Attrition, " + std::to_string(kRollingWeeks) + "-week rolling",

@@ -103,7 +103,7 @@ struct HeatMap {
   std::vector<double> values;  ///< row-major, rows.size() * columns.size()
   std::string row_label, column_label, value_label;
   int width = 960;
-  int height = 0;  ///< 0: square cells
+  int height = 0;  ///< 0: from the number of rows
 };
 
 /// Rows of intervals on one axis: a shaded band, a target mark, individual values as
