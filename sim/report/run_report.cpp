@@ -436,7 +436,7 @@ Section events_section(const RunData& run) {
   return s;
 }
 
-Section headcount_section(const RunData& run, RunCharts& charts) {
+Section headcount_section(RunCharts& charts) {
   Section s = make_section("headcount", "Headcount");
   s.intro =
       "Researchers employed by each firm (and by all startups together) at the end of each "
@@ -446,7 +446,6 @@ Section headcount_section(const RunData& run, RunCharts& charts) {
   });
   s.figures.push_back(
       {"Headcount per firm", charts.render(c), charts.has_markers() ? kEventsCaption : ""});
-  (void)run;
   return s;
 }
 
@@ -475,7 +474,7 @@ Section groups_section(const RunData& run, RunCharts& charts) {
   return s;
 }
 
-Section pay_section(const RunData& run, RunCharts& charts) {
+Section pay_section(RunCharts& charts) {
   Section s = make_section("pay", "Pay");
   s.intro =
       "Median pay of each firm's researchers, USD thousand a year (weeks when a group is "
@@ -490,7 +489,6 @@ Section pay_section(const RunData& run, RunCharts& charts) {
       });
   s.figures.push_back(
       {"Median pay per firm", charts.render(c), charts.has_markers() ? kEventsCaption : ""});
-  (void)run;
   return s;
 }
 
@@ -825,9 +823,9 @@ Report run_report(const RunData& run, ChartRenderer& renderer) {
   if (!run.state_hash.empty()) r.facts.emplace_back("State hash", run.state_hash);
   r.sections.push_back(overview_section(run));
   r.sections.push_back(events_section(run));
-  r.sections.push_back(headcount_section(run, charts));
+  r.sections.push_back(headcount_section(charts));
   r.sections.push_back(groups_section(run, charts));
-  r.sections.push_back(pay_section(run, charts));
+  r.sections.push_back(pay_section(charts));
   r.sections.push_back(attrition_section(run, charts));
   r.sections.push_back(retention_section(run, charts));
   r.sections.push_back(flows_section(run, charts));
