@@ -11,7 +11,7 @@
 #include "talentsim/core/text.hpp"
 #include "talentsim/output/writers.hpp"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace, declared ahead
 class App;
 }  // namespace CLI
 
