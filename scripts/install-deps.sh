@@ -3,6 +3,8 @@
 # Runs apt-get as root, or through sudo for an ordinary user. Prints nothing on
 # stdout: one line on stderr when it installs, and apt's output (on stderr) only
 # when apt fails.
+# gnuplot-nox draws the charts of `talentsim report`; libxml2-dev lets its tests check
+# the HTML and SVG it writes.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -10,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev nlohmann-json3-dev
   clang-format-14 clang-tidy-14
+  gnuplot-nox libxml2-dev
 )
 missing=()
 for p in "${packages[@]}"; do

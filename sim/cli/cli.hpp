@@ -11,6 +11,10 @@
 #include "talentsim/core/text.hpp"
 #include "talentsim/output/writers.hpp"
 
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace, declared ahead
+class App;
+}  // namespace CLI
+
 namespace talentsim::cli {
 
 /// Exit codes of the command-line contract.
@@ -42,9 +46,17 @@ struct BenchOptions {
   bool json = false;
 };
 
+struct ReportOptions {
+  std::string input;   ///< a run folder or a check result (JSON)
+  std::string output;  ///< empty: the default beside the input
+};
+
 int run(const RunOptions& options);
 int bench(const BenchOptions& options);
 int validate(const RunOptions& options);
+/// Adds the `report` subcommand (sim/cli/report_command.cpp); report() runs it.
+CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
+int report(const ReportOptions& options);
 
 /// Progress on stderr: a bar, the tick, ETA and throughput; silent when disabled.
 class Progress {

@@ -72,6 +72,9 @@ int run_main(int argc, char** argv) {
 
   app.add_subcommand("schema", "Print every scenario key with its default and meaning (Markdown)");
 
+  cli::ReportOptions report;
+  auto* report_cmd = cli::add_report_command(app, report);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -106,6 +109,7 @@ int run_main(int argc, char** argv) {
     return cli::kExitBadInput;
   }
   if (*run_cmd) return cli::run(run);
+  if (*report_cmd) return cli::report(report);
   if (*bench_cmd) {
     try {
       if (!bench_researchers.empty())
