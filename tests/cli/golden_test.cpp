@@ -38,25 +38,25 @@ struct Golden {
 
 // clang-format off
 const std::vector<Golden> kGolden = {
-  {"meta_2024-seed1", 0x2c16e4c1719a2939ULL, {
-    {"agents.csv", "ba8361ba85fc09de6dc4c7a1d8b2ea65afb08b989f7257d463701fa00ed2ce20"},
-    {"cohorts.csv", "d8e1921af7795fbf90f96f32b64b5f5159723386c0332e9d37239b8020979431"},
-    {"flows.csv", "59d3ffd91f6733c22a6d21ef8e7e838acc77da73e8bc55961b7c8334ee0981a3"},
-    {"market.csv", "2bb36577bd3a52652f4d85029fda1401232a433c0bb14a7a35a84375d686f2c0"},
-    {"offers.csv", "2b0673322fb8d1b7b663497482778baa6b0eca609cc68b5d4a5088f496772f3b"},
-    {"scenario.yaml", "912bb6a50a9b09759edf3eee2fc4281f04b177f2a4d54b2c1f060fd500f86072"},
-    {"summary.json", "078546d996c2655bdfac6c9ef149a3ebc679e141daec380c7378006af750939a"},
-    {"timeseries.csv", "30c081d0c57129bb21f3e9264fddc5af36e546a7bd77607e1bb7248c84f484dd"},
+  {"meta_2024-seed1", 0x7b9839812820d2d0ULL, {
+    {"agents.csv", "475adc17abce42125121355da309193a418bba1f184545223f25366d034de9e5"},
+    {"cohorts.csv", "6f4542599a215ebc4d509bb1bb306bce8418dde84883b7d9d9ed41dd08aaffa1"},
+    {"flows.csv", "c08b85dd9310c37055ed1c4f8beb4f901f374b93e6631edacd056a8941584cb2"},
+    {"market.csv", "f82bcafd5972f4b2140b14e730d173d4204ecd83b9b2493ab1badc285fde6b8f"},
+    {"offers.csv", "c66327dc0f8f6eff411eae02857d0132b1102beadf4b0beb0da2137db4f2b9e7"},
+    {"scenario.yaml", "f89ed810bf33e88c2e0760f303ca263a1119a124787990dd90c5bb9a89ce9140"},
+    {"summary.json", "d04382f6a2eef156eec175d5f322fa13bff4ed4ae8bd8d887fb83f8f1340dd3d"},
+    {"timeseries.csv", "318ec0c7c0a1f2acf860203ff53ff63bd3895903a95b1ea9880cd3b346385ba2"},
   }},
-  {"meta_2024-seed2", 0xcb59b24d8acf1585ULL, {
-    {"agents.csv", "436942834aaa8656ad38b9f1533052db8cc878d79b9102c8cc99aa3e5100aa3e"},
-    {"cohorts.csv", "59606ba2844ce7eb48bbb1835604dabcad79f70f7c4ee149e0a502b682d391e7"},
-    {"flows.csv", "9bc24fc23765272257e86e39759a9af1cfadd47a6b98a3da996195c3b65ed23c"},
-    {"market.csv", "e6aa1cf99583e05726e879ed4a6e40842f951abd48b036d69d0a26eb80120648"},
-    {"offers.csv", "6c1cad87b36a1b692fff2c4140b11f753bee7c05e4c13137510634ee1255af9a"},
-    {"scenario.yaml", "9e400ceee43b7f07c4c40a2021d359e707574654847a024a4101b879fb374511"},
-    {"summary.json", "5b9e0bc150da79c6a888a21ae3183803b854cb9dc2a805545f92f55a6ca656fc"},
-    {"timeseries.csv", "bc30ce37add91a67db959cc1c49d27c1a0eab62ed5cc0bd2ae99131364e5ee22"},
+  {"meta_2024-seed2", 0xf7cb012cb5c1bf8cULL, {
+    {"agents.csv", "fe38060e436cc50d4aa2454439f2684eaa2d386d642530a04db698d7d675e705"},
+    {"cohorts.csv", "1fa76d25e3e996dc47dfa9afc231741b592abd964e1c2ae221ca9cbe469c1346"},
+    {"flows.csv", "8f1bb8d1c9e07d1f4ae2ecc890dc1e2ec0bd394459a321425f761207c5979967"},
+    {"market.csv", "0b8f4aae5f6e27e5398603cef7ca1c6cc54bc56bb40506d9be6c08243240f5a3"},
+    {"offers.csv", "53f6ea0f31fbc1880313cf33429573b35b9094336eb978fb548498affd8ef2ad"},
+    {"scenario.yaml", "7e683af41e33a4e1e4864a6e115bcd40da099c9496a6c32a5d14bf27e0798a01"},
+    {"summary.json", "02e4c08d2da5119affe979c3d9cf5d71f818103a5472a61c22fa84b626ad1f86"},
+    {"timeseries.csv", "4a8261fda42e7ec5a80faed308acfd1b53b71fbd808aafdd462ce20f1a816222"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
     {"agents.csv", "bbdf145e83aa93b96d6959f66f203ff7fd83b1f16329d446c64f88ba9e05b637"},
@@ -64,9 +64,9 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "d6766b48e5ba1e6a9f704a7fc529526881d080dbcf466e8fd23e85395b39b70e"},
     {"market.csv", "4e5760e95ac60ba86bf9e36920b8ce6fb278c94dc22a07e599cffbdf84b535cb"},
     {"offers.csv", "e47faa7d41abc93405c6f0945ae4e8fea32a5404f758fc27338d02e48f60ae86"},
-    {"scenario.yaml", "858ff7e2152c3b67997ea86dd805e8bbf02bbc606343f12be05b582cb6cb1b7d"},
+    {"scenario.yaml", "765c70bde6c2893158e81ffb94a6ef9d699eb8b8a2222a3feaef6de238e42f0b"},
     {"summary.json", "7624e2efd6359117ca51b98d977c693eec532974f267c7dfdf5424ad40b86de6"},
-    {"timeseries.csv", "b348a5ae2300e788bdc0fa367893d05de25003009dee7eb1fa866755dabeae90"},
+    {"timeseries.csv", "7037f4fcf884606a962a17313f0a0dc9e09884b812652e9a40a2d0aff1927a73"},
   }},
 };
 // clang-format on

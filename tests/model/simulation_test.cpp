@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "talentsim/model/phases.hpp"
+#include "talentsim/model/world.hpp"
 #include "test_scenarios.hpp"
 
 namespace talentsim {
@@ -251,6 +253,40 @@ TEST(Mechanisms, InterviewFreeOffersCannotBeCountered) {
   for (const auto& r : run(free)) countered_free += r.groups[0].counts.counteroffers;
   EXPECT_GT(countered_lagged, 0);
   EXPECT_EQ(countered_free, 0);
+}
+
+// Hiring to openings: each week a firm with a plan makes offers_per_opening x openings /
+// fill_weeks offers in expectation (when its reach allows), and its staff follows the
+// plan (staff and accepted hires waiting to start). Tolerances: the offers are a thinned Poisson
+// count of ~10^4 over the year (relative sd ~1%) and the reach is an estimate from past weeks'
+// draws (a few per cent off in any week, unbiased over the year), so 10% on the total cannot fail
+// by chance; staff and waiting hires end within 5% of a plan they track week by week.
+TEST(Mechanisms, HiringToOpeningsMakesTheOffersItsOpeningsCallFor) {
+  Simulation sim(
+      everything({"ticks=52", "events=[]", "firms.meta.hiring.plan_growth=0.2",
+                  "firms.meta.hiring.offers_per_opening=3", "firms.meta.hiring.fill_weeks=6"}));
+  double wanted = 0.0;
+  std::int64_t made = 0;
+  int thinned_weeks = 0;
+  for (int t = 1; t <= 52; ++t) {
+    sim.step();
+    const FirmState& meta = sim.world().firms[0];
+    ASSERT_EQ(sim.last_report().groups[0].openings, meta.openings);
+    if (meta.offer_keep < 1.0) {
+      ++thinned_weeks;
+      wanted += static_cast<double>(meta.openings) * 3.0 / 6.0;
+      made += sim.last_report().groups[0].offers.made;
+    }
+  }
+  ASSERT_GE(thinned_weeks, 40) << "the test needs weeks where openings, not reach, set the offers";
+  EXPECT_NEAR(static_cast<double>(made) / wanted, 1.0, 0.10)
+      << made << " offers, " << wanted << " wanted";
+  const FirmState& meta = sim.world().firms[0];
+  std::int64_t waiting = 0;
+  for (const auto& list : sim.world().pending.chunks())
+    for (const PendingHire& p : list) waiting += p.firm == 0 ? 1 : 0;
+  EXPECT_NEAR(static_cast<double>(meta.headcount + waiting) / planned_headcount(meta, 52), 1.0,
+              0.05);
 }
 
 TEST(Mechanisms, HeadcountCapIsNeverExceeded) {

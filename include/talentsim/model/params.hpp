@@ -370,6 +370,12 @@ struct HiringPolicy {
   std::int64_t lag_weeks = 4;
   std::optional<double> headcount_cap;   ///< multiple of the initial headcount
   std::optional<double> payroll_budget;  ///< multiple of the initial payroll
+  /// Hiring to openings (docs/MODEL.md "Hiring to openings"): the planned headcount
+  /// grows this much a year; absent, offers go out at the recruiting rate whatever
+  /// the openings.
+  std::optional<double> plan_growth;
+  double offers_per_opening = 3.0;
+  std::int64_t fill_weeks = 8;
 };
 template <class V>
 void visit_fields(V& v, HiringPolicy& p) {
@@ -381,6 +387,14 @@ void visit_fields(V& v, HiringPolicy& p) {
                     "most researchers, as a multiple of the initial headcount");
   v.optional_number("payroll_budget", p.payroll_budget, Range::positive(),
                     "most annual payroll, as a multiple of the initial payroll");
+  v.optional_number("plan_growth", p.plan_growth, Range::between(-0.9, 10.0),
+                    "hire to openings: the planned headcount grows this much a year "
+                    "(0: replace who leaves) and offers go out in proportion to open "
+                    "positions; absent: offers at the recruiting rate whatever the openings");
+  v.number("offers_per_opening", p.offers_per_opening, Range::between(0.0, 1000.0),
+           "with a plan: offers made per open position over fill_weeks");
+  v.integer("fill_weeks", p.fill_weeks, IntRange{1, 520},
+            "with a plan: weeks over which the firm spreads the offers for its openings");
 }
 
 /// Counter-offers (docs/MODEL.md phase 5, Postel-Vinay & Robin bidding).
