@@ -38,25 +38,25 @@ struct Golden {
 
 // clang-format off
 const std::vector<Golden> kGolden = {
-  {"meta_2024-seed1", 0x7b9839812820d2d0ULL, {
-    {"agents.csv", "475adc17abce42125121355da309193a418bba1f184545223f25366d034de9e5"},
-    {"cohorts.csv", "6f4542599a215ebc4d509bb1bb306bce8418dde84883b7d9d9ed41dd08aaffa1"},
-    {"flows.csv", "c08b85dd9310c37055ed1c4f8beb4f901f374b93e6631edacd056a8941584cb2"},
-    {"market.csv", "f82bcafd5972f4b2140b14e730d173d4204ecd83b9b2493ab1badc285fde6b8f"},
-    {"offers.csv", "c66327dc0f8f6eff411eae02857d0132b1102beadf4b0beb0da2137db4f2b9e7"},
-    {"scenario.yaml", "f89ed810bf33e88c2e0760f303ca263a1119a124787990dd90c5bb9a89ce9140"},
-    {"summary.json", "d04382f6a2eef156eec175d5f322fa13bff4ed4ae8bd8d887fb83f8f1340dd3d"},
-    {"timeseries.csv", "318ec0c7c0a1f2acf860203ff53ff63bd3895903a95b1ea9880cd3b346385ba2"},
+  {"meta_2024-seed1", 0x4fb9322445fbf043ULL, {
+    {"agents.csv", "3e64f0540faedd3804c4091ee1047bb714e5293dff5cec6a7a7e8f563b643a42"},
+    {"cohorts.csv", "4205a5919eb2710319a95545b476a11186781945da4784646aeb1115fc5aec52"},
+    {"flows.csv", "65e79772156937a7abc7aa02140c515f32a12862154094ba347e7cce1b8ad07e"},
+    {"market.csv", "82b30ef09a00308855e09681013ffaf9833b7fc37956a6ebfd1b2abbecc26887"},
+    {"offers.csv", "f96831010f14002e8c30064fbf96b2e1433bca5d2207c66a9d940404f309f2f2"},
+    {"scenario.yaml", "11e2c12e231ba5244724cc567ae7e31f19672bf9afef87fd0c956bda759b91bf"},
+    {"summary.json", "7f4de93aa4611ee4157e2816838de8a2a41f8d1f841f6925142d766e52803045"},
+    {"timeseries.csv", "e17564032462ac043c2077afbd0e8eedd2cc960deb80f1bc066c6146a7ae21aa"},
   }},
-  {"meta_2024-seed2", 0xf7cb012cb5c1bf8cULL, {
-    {"agents.csv", "fe38060e436cc50d4aa2454439f2684eaa2d386d642530a04db698d7d675e705"},
-    {"cohorts.csv", "1fa76d25e3e996dc47dfa9afc231741b592abd964e1c2ae221ca9cbe469c1346"},
-    {"flows.csv", "8f1bb8d1c9e07d1f4ae2ecc890dc1e2ec0bd394459a321425f761207c5979967"},
-    {"market.csv", "0b8f4aae5f6e27e5398603cef7ca1c6cc54bc56bb40506d9be6c08243240f5a3"},
-    {"offers.csv", "53f6ea0f31fbc1880313cf33429573b35b9094336eb978fb548498affd8ef2ad"},
-    {"scenario.yaml", "7e683af41e33a4e1e4864a6e115bcd40da099c9496a6c32a5d14bf27e0798a01"},
-    {"summary.json", "02e4c08d2da5119affe979c3d9cf5d71f818103a5472a61c22fa84b626ad1f86"},
-    {"timeseries.csv", "4a8261fda42e7ec5a80faed308acfd1b53b71fbd808aafdd462ce20f1a816222"},
+  {"meta_2024-seed2", 0xa671f00385a40b0cULL, {
+    {"agents.csv", "dca122d3ff26a8d168b102e77a56da8e919009cd034449f91b9056483f493fab"},
+    {"cohorts.csv", "ed7d034adf4e7ae353a6021ab0cfec8b8d233d86ebdbfe9750c1ccad540377c4"},
+    {"flows.csv", "9f5812b22fef705ca08feb8c37087e5a1908723e98d336f1974c49fc1900c0b0"},
+    {"market.csv", "b9a38385cc9ae9d058b87f5ec4a903ce54c780521bc448f250844713edef792d"},
+    {"offers.csv", "96be358a08ae5200d6c5e429d28323c29e4e631cd974e4095931272f816164b6"},
+    {"scenario.yaml", "7f67b01d5a64c6742cf6178e63dcbf12defea8e085b409ecd0820c77717d3e5c"},
+    {"summary.json", "4fc8eb088d9c0958a878bb4c758bc64e8a96e5c40c4800cc11564fc9bfb9c803"},
+    {"timeseries.csv", "679c8489dcdcb8b7e6a7dd2176f32d32cab0f7225adb906737ef775225635693"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
     {"agents.csv", "bbdf145e83aa93b96d6959f66f203ff7fd83b1f16329d446c64f88ba9e05b637"},
@@ -64,7 +64,7 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "d6766b48e5ba1e6a9f704a7fc529526881d080dbcf466e8fd23e85395b39b70e"},
     {"market.csv", "4e5760e95ac60ba86bf9e36920b8ce6fb278c94dc22a07e599cffbdf84b535cb"},
     {"offers.csv", "e47faa7d41abc93405c6f0945ae4e8fea32a5404f758fc27338d02e48f60ae86"},
-    {"scenario.yaml", "765c70bde6c2893158e81ffb94a6ef9d699eb8b8a2222a3feaef6de238e42f0b"},
+    {"scenario.yaml", "ea95c98c23d61afc2ce4fa23814ede836af369f58c82955f57741bca4585919d"},
     {"summary.json", "7624e2efd6359117ca51b98d977c693eec532974f267c7dfdf5424ad40b86de6"},
     {"timeseries.csv", "7037f4fcf884606a962a17313f0a0dc9e09884b812652e9a40a2d0aff1927a73"},
   }},

@@ -566,6 +566,7 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 1;
   std::int64_t ticks = 52;
+  std::int64_t warmup_weeks = 0;  ///< weeks run before week 0, outputs discarded
   PopulationParams population;
   PreferenceParams preferences;
   ChoiceParams choice;
@@ -584,6 +585,10 @@ void visit_fields(V& v, Scenario& s) {
   v.text("description", s.description, TextRule::kAny, "what the scenario is about");
   v.seed("seed", s.seed, "random seed (0 .. 2^64-1)");
   v.integer("ticks", s.ticks, IntRange{1, kMaxTicks}, "weeks to simulate");
+  v.integer("warmup_weeks", s.warmup_weeks, IntRange{0, 520},
+            "weeks run before week 0 without events, their outputs discarded, so the run "
+            "starts from a market in motion (hires in the pipeline, firms' normal "
+            "outflows known) rather than a cold start");
   v.section("population", s.population, "the researchers");
   v.section("preferences", s.preferences, "heterogeneous tastes");
   v.section("choice", s.choice, "random-utility choice");

@@ -328,6 +328,11 @@ void open_positions(World& w);
 void update_offer_reach(World& w);
 void rebase_hiring_plan(FirmState& f, std::int64_t tick, std::optional<double> old_growth);
 
+/// A warm start (sim/model/warm_start.cpp): the random key of the warm-up weeks, and
+/// the state they reached made week 0.
+std::uint64_t warmup_seed(std::uint64_t seed);
+void end_warmup(World& w);
+
 /// Cohorts (sim/model/cohorts.cpp): the book at week 0 (and week 0's cohorts), room
 /// for this week's spells (begin_tick), spells booked by moves added in (settle_moves),
 /// and the cohort table's rows for the week just ended (metrics).

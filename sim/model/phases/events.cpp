@@ -139,8 +139,10 @@ void EventsPhase::run(World& world, TickBuffers& /*tick*/) {
   for (const Campaign& c : world.campaigns)
     if (c.end_tick < world.tick) campaigns_changed_.push_back(c);
   std::erase_if(world.campaigns, [&](const Campaign& c) { return c.end_tick < world.tick; });
-  for (const Event& ev : world.scenario.events)
-    if (ev.week == world.tick) apply(world, ev);
+  // The warm-up weeks before week 0 have no events (warm_start.cpp).
+  if (!world.warming_up)
+    for (const Event& ev : world.scenario.events)
+      if (ev.week == world.tick) apply(world, ev);
   if (rates_changed_) {
     build_rate_tables(world);
     redraw_all_clocks(world, true);
