@@ -14,6 +14,7 @@
 #include "talentsim/core/text.hpp"
 #include "talentsim/model/simulation.hpp"
 #include "talentsim/scenario/scenario.hpp"
+#include "talentsim/study/metric.hpp"
 
 namespace talentsim::cli {
 namespace {
@@ -21,10 +22,12 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int signal) { g_signal = signal; }
 
+}  // namespace
+
 /// The scenario the flags name: a file, or the embedded default (no scenario, or
 /// "default", as in `extends: default`; a file named so is ./default), with --set,
 /// --seed and --ticks applied.
-Scenario load(const RunOptions& options) {
+Scenario load_flagged_scenario(const RunOptions& options) {
   std::vector<std::string> sets = options.sets;
   // Flags are overrides like --set, applied last and validated the same way.
   if (options.seed)
@@ -37,6 +40,8 @@ Scenario load(const RunOptions& options) {
     return load_scenario_file(*options.scenario, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
 }
+
+namespace {
 
 /// The default output folder: runs/<name>-seed<seed>-<8 hex digits of the resolved
 /// scenario>, so that runs of different scenarios (a --set, an edited file) never share one.
@@ -57,7 +62,7 @@ std::filesystem::path default_folder(const Scenario& scenario) {
 
 int validate(const RunOptions& options) {
   try {
-    const Scenario s = load(options);
+    const Scenario s = load_flagged_scenario(options);
     const std::string shown = options.scenario && *options.scenario != "default"
                                   ? *options.scenario
                                   : std::string(kDefaultScenarioSource);
@@ -67,6 +72,10 @@ int validate(const RunOptions& options) {
     for (const std::size_t i : events_not_reached(s))
       std::cout << "note: events[" << i << "] (week " << s.events[i].week
                 << ") is after the last week (" << s.ticks << "); a run does not reach it\n";
+    for (const std::size_t i : targets_not_reached(s))
+      std::cout << "note: targets[" << i << "] (" << s.targets[i].metric << ") reads week "
+                << parse_metric(s.targets[i].metric).last_week() << ", after the last (" << s.ticks
+                << "); talentsim check runs on to it unless --ticks sets the length\n";
     return kExitOk;
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
@@ -83,7 +92,7 @@ int run(const RunOptions& options) {
   try {
     if (options.threads) threads = flag_value<int>("--threads", *options.threads, 1, 4096);
     if (options.out && options.out->empty()) throw FlagError("--out: the folder name is empty");
-    scenario = load(options);
+    scenario = load_flagged_scenario(options);
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -91,6 +100,11 @@ int run(const RunOptions& options) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;
   }
+  if (!options.quiet)
+    for (const std::size_t i : targets_not_reached(scenario))
+      std::cerr << "talentsim: note: targets[" << i << "] (" << scenario.targets[i].metric
+                << ") reads week " << parse_metric(scenario.targets[i].metric).last_week()
+                << ", after the last (" << scenario.ticks << "); this run does not reach it\n";
   const std::filesystem::path dir =
       options.out ? std::filesystem::path(*options.out) : default_folder(scenario);
   // summary.json is renamed into place last, so it marks a finished run.
