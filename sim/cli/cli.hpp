@@ -58,6 +58,7 @@ struct MetricsOptions {
   std::vector<std::string> expressions;
   bool json = false;
   bool list = false;
+  bool markdown = false;  ///< with --list: the Markdown tables of docs/MODEL.md
 };
 
 /// `talentsim check SCENARIO [--replicates R] [--jobs N] [--json FILE]` and the scenario

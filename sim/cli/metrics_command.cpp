@@ -48,10 +48,16 @@ CLI::App* add_metrics_command(CLI::App& app, MetricsOptions& options) {
       ->type_name("EXPR");
   cmd->add_flag("--json", options.json, "Print one JSON object");
   cmd->add_flag("--list", options.list, "List every metric and series with its meaning");
+  cmd->add_flag("--markdown", options.markdown,
+                "With --list: as the Markdown tables of docs/MODEL.md");
   return cmd;
 }
 
 int metrics(const MetricsOptions& options) {
+  if (options.list && options.markdown) {
+    std::cout << metric_reference();
+    return kExitOk;
+  }
   if (options.list) {
     std::cout << "Metrics (S: a firm id, startups, or market; G: all, top, published or "
                  "leaders; K: departures, quits or separations):\n\n";

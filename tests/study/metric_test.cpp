@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -70,6 +72,15 @@ TEST(MetricParse, EveryVocabularyEntryParsesFromItsUsage) {
     EXPECT_FALSE(d.meaning.empty()) << name;
   }
   EXPECT_TRUE(has(metric_reference(), "| `cohort_loss(FIRM, weeks=A..B[, group=G])` |"));
+}
+
+TEST(MetricParse, ModelDocsListTheCurrentVocabulary) {
+  std::ifstream in(std::string(TALENTSIM_SOURCE_DIR) + "/docs/MODEL.md");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(has(text.str(), metric_reference()))
+      << "regenerate docs/MODEL.md's tables with: build/ci/talentsim metrics --list --markdown";
 }
 
 struct BadMetric {
