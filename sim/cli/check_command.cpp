@@ -51,11 +51,7 @@ int check(const CheckOptions& options) {
   // Targets may read weeks after the scenario's last (two-year retention of hires): the
   // model never reads `ticks`, so running on changes none of the earlier weeks, and check
   // runs as long as its targets need -- unless --ticks (or --set ticks=) says how long.
-  const bool ticks_given =
-      options.scenario.ticks ||
-      std::any_of(options.scenario.sets.begin(), options.scenario.sets.end(),
-                  [](const std::string& s) { return s.rfind("ticks=", 0) == 0; });
-  if (!ticks_given) {
+  if (!ticks_flagged(options.scenario)) {
     std::int64_t needed = scenario.ticks;
     try {
       for (const Target& t : scenario.targets)

@@ -77,6 +77,9 @@ inline constexpr int kExitTargetMissed = 3;
 /// --ticks applied. @throws FlagError, ScenarioError
 Scenario load_flagged_scenario(const RunOptions& options);
 
+/// Whether the flags set the run's length (--ticks, or --set ticks=...).
+bool ticks_flagged(const RunOptions& options);
+
 int run(const RunOptions& options);
 int bench(const BenchOptions& options);
 int validate(const RunOptions& options);

@@ -245,17 +245,27 @@ TEST_F(CliCheck, TargetsPastTheLastWeekAreNotedByValidateAndRunOnByCheck) {
        kChecked +
            "  - {metric: \"hire_retention(meta, after_weeks=26, hired=1..10)\", "
            "range: [0, 1]}\n");
+  // The file's own length: check runs on to week 36, so validate has nothing to say.
   Result r = talentsim({"validate", "s.yaml"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_FALSE(has(r.out, "note")) << r;
+  r = talentsim({"check", "s.yaml", "--replicates", "2"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(has(r.err, "runs go on to week 36")) << r;
+  // A length given on the command line is kept: validate notes it, check refuses it.
+  r = talentsim({"validate", "s.yaml", "--ticks", "30"}, dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r;
   EXPECT_TRUE(has(r.out,
                   "note: targets[2] (hire_retention(meta, after_weeks=26, hired=1..10)) "
                   "reads week 36, after the last (30)"))
       << r;
-  r = talentsim({"check", "s.yaml", "--replicates", "2"}, dir_.path());
-  EXPECT_EQ(r.exit_code, 0) << r;
-  EXPECT_TRUE(has(r.err, "runs go on to week 36")) << r;
   r = talentsim({"check", "s.yaml", "--replicates", "2", "--set", "ticks=30"}, dir_.path());
   EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_TRUE(has(r.err, "reads week 36 but the run ends at week 30")) << r;
+  // run never mentions targets: a run is not measured.
+  r = talentsim({"run", "s.yaml", "--ticks", "5", "--out", "run"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(r.err.empty()) << r;
 }
 
 TEST_F(CliCheck, MetricsCommandOnARunFolder) {

@@ -132,7 +132,10 @@ const BadMetric kBadMetrics[] = {
     {"first_week(hires(meta) > x, weeks=1..5)", 26, "number to compare"},
     {"median_salary(meta, week=99999)", 26, "at most 60000"},
 };
-INSTANTIATE_TEST_SUITE_P(All, MetricParseErrors, ::testing::ValuesIn(kBadMetrics));
+INSTANTIATE_TEST_SUITE_P(All, MetricParseErrors, ::testing::ValuesIn(kBadMetrics),
+                         [](const ::testing::TestParamInfo<BadMetric>& param) {
+                           return "case" + std::to_string(param.index);
+                         });
 
 Scenario two_firms(std::int64_t ticks = 104) {
   return load_scenario("ticks: " + std::to_string(ticks) +

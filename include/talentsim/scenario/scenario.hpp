@@ -64,8 +64,8 @@ std::vector<std::size_t> events_not_reached(const Scenario& scenario);
 
 /// The indices of the targets whose metric reads a week after the run's last (`ticks`),
 /// as when --ticks shortens a scenario. Not an error when loading (a run's scenario.yaml
-/// must load whatever its length); `talentsim validate` notes them and `talentsim check`
-/// refuses to run without them.
+/// must load whatever its length); `talentsim validate --ticks N` notes them, and
+/// `talentsim check` runs on to them (or, given --ticks, refuses).
 std::vector<std::size_t> targets_not_reached(const Scenario& scenario);
 
 /// Checks a resolved scenario's cross-field rules (shares sum to 1, events refer to
