@@ -87,6 +87,7 @@ int metrics(const MetricsOptions& options) {
   try {
     const RunRecord record = read_run_folder(options.run_dir);
     std::vector<double> values;
+    values.reserve(parsed.size());
     for (const Metric& m : parsed) values.push_back(evaluate(m, record));
     if (options.json) {
       nlohmann::ordered_json out;

@@ -264,6 +264,7 @@ bool listed(std::string_view list, std::string_view key) {
 template <class Table>
 std::vector<std::string> names_of(const Table& table) {
   std::vector<std::string> out;
+  out.reserve(table.size());
   for (const auto& entry : table) out.emplace_back(entry.name);
   return out;
 }
@@ -553,7 +554,7 @@ class Parser {
       if (m_.at_least < 1) fail(t.column, "at_least: expected 1 or more, got " + t.text);
     } else if (key.text == "group") {
       const Token t = expect(Tok::kIdent, "group: expected all, top, published or leaders");
-      const auto it = std::find(kTalentGroupNames.begin(), kTalentGroupNames.end(), t.text);
+      const auto* const it = std::find(kTalentGroupNames.begin(), kTalentGroupNames.end(), t.text);
       if (it == kTalentGroupNames.end()) {
         const std::vector<std::string> groups(kTalentGroupNames.begin(), kTalentGroupNames.end());
         fail(t.column, "unknown group '" + t.text + "'; expected all, top, published or leaders",
@@ -1063,6 +1064,7 @@ double evaluate(const Metric& metric, const RunRecord& record) {
 
 std::vector<MetricDoc> metric_vocabulary() {
   std::vector<MetricDoc> out;
+  out.reserve(kMetrics.size());
   for (const MetricSpec& m : kMetrics)
     out.push_back({std::string(m.usage), std::string(m.meaning)});
   return out;
@@ -1070,6 +1072,7 @@ std::vector<MetricDoc> metric_vocabulary() {
 
 std::vector<MetricDoc> series_vocabulary() {
   std::vector<MetricDoc> out;
+  out.reserve(kSeries.size());
   for (const SeriesSpec& s : kSeries)
     out.push_back({std::string(s.name) + (s.scope == SeriesScope::kMarket ? "(market)" : "(S)") +
                        (s.flow ? "  [flow]" : "  [level]"),
