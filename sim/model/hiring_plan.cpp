@@ -87,9 +87,7 @@ void open_positions(World& w) {
       f.offer_keep = 1.0;
       continue;
     }
-    // The plan holds still through the warm-up weeks: its growth starts at week 0.
-    const double planned = w.warming_up ? f.plan_level : planned_headcount(f, w.tick);
-    const auto plan = static_cast<std::int64_t>(std::llround(planned));
+    const auto plan = static_cast<std::int64_t>(std::llround(planned_headcount(f, w.tick)));
     f.openings = std::max<std::int64_t>(0, plan - f.headcount - pending[j]);
     const double wanted =
         static_cast<double>(f.openings) * h.offers_per_opening / static_cast<double>(h.fill_weeks);

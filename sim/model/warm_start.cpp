@@ -1,6 +1,6 @@
 // docs/MODEL.md "A warm start": a scenario with warmup_weeks runs that many weeks
-// before week 0 -- the same phases, no events, plans held at their starting level,
-// random streams keyed by a seed of their own so the run's weeks draw afresh -- and
+// before week 0 -- the same phases, no events, hiring plans growing as they will in
+// the run, random streams keyed by a seed of their own so the run's weeks draw afresh -- and
 // then makes the state it reached week 0: every week number in the state moves back by
 // the warm-up's length, the run's counters, flows and cohorts start empty, and the
 // starting staff, headcounts and payrolls (what caps, budgets, cohorts and retention
@@ -62,7 +62,10 @@ void end_warmup(World& w) {
     f.founded_tick -= weeks;
     f.initial_headcount = f.headcount;
     f.initial_payroll_cents = f.payroll_cents;
-    f.plan_since = 0;  // plan_level held still through the warm-up
+    // The plan grew through the warm-up as it will through the run; it goes on from
+    // where it stands.
+    f.plan_level = planned_headcount(f, weeks);
+    f.plan_since = 0;
     f.openings = 0;
     f.tick = FirmTickCounters{};
     f.total = FirmTickCounters{};

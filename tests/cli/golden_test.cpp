@@ -38,25 +38,25 @@ struct Golden {
 
 // clang-format off
 const std::vector<Golden> kGolden = {
-  {"meta_2024-seed1", 0x4fb9322445fbf043ULL, {
-    {"agents.csv", "3e64f0540faedd3804c4091ee1047bb714e5293dff5cec6a7a7e8f563b643a42"},
-    {"cohorts.csv", "4205a5919eb2710319a95545b476a11186781945da4784646aeb1115fc5aec52"},
-    {"flows.csv", "65e79772156937a7abc7aa02140c515f32a12862154094ba347e7cce1b8ad07e"},
-    {"market.csv", "82b30ef09a00308855e09681013ffaf9833b7fc37956a6ebfd1b2abbecc26887"},
-    {"offers.csv", "f96831010f14002e8c30064fbf96b2e1433bca5d2207c66a9d940404f309f2f2"},
+  {"meta_2024-seed1", 0xcb1a320ed3cd6c0bULL, {
+    {"agents.csv", "2c5a30566f0ee9feb58cf0bd59684328429f6124d4716b9b10d7142f96616f3b"},
+    {"cohorts.csv", "c9a6b9e7f9cd1d56cabe29b2794a43d8576d384249b7c933246f2c99438f8b43"},
+    {"flows.csv", "f46be91943ab856d64cab0becc6c3b4f80fcc55b8d71d8643b56b0fb7b6f3ff2"},
+    {"market.csv", "dba86dc325b0f818fab64125a4bbe011e9830088493bab15780fdd54217c8ff8"},
+    {"offers.csv", "d788e0dfa38e902d413fcfb09d672df5a5ba9f14e389b06fb687e650e2a8b70b"},
     {"scenario.yaml", "d3054c4320cdd2fe5f7859def2526460dc86a55cbae6d2de48394db149fb680d"},
-    {"summary.json", "7f4de93aa4611ee4157e2816838de8a2a41f8d1f841f6925142d766e52803045"},
-    {"timeseries.csv", "e17564032462ac043c2077afbd0e8eedd2cc960deb80f1bc066c6146a7ae21aa"},
+    {"summary.json", "556303d87d5888840aeea553f15a68b59db728099a5bce52189df0f74ece9464"},
+    {"timeseries.csv", "1c00ab273350ed0b46ad03d35e9a471715e49ec194e64cffd64efa4e6d9750e0"},
   }},
-  {"meta_2024-seed2", 0xa671f00385a40b0cULL, {
-    {"agents.csv", "dca122d3ff26a8d168b102e77a56da8e919009cd034449f91b9056483f493fab"},
-    {"cohorts.csv", "ed7d034adf4e7ae353a6021ab0cfec8b8d233d86ebdbfe9750c1ccad540377c4"},
-    {"flows.csv", "9f5812b22fef705ca08feb8c37087e5a1908723e98d336f1974c49fc1900c0b0"},
-    {"market.csv", "b9a38385cc9ae9d058b87f5ec4a903ce54c780521bc448f250844713edef792d"},
-    {"offers.csv", "96be358a08ae5200d6c5e429d28323c29e4e631cd974e4095931272f816164b6"},
+  {"meta_2024-seed2", 0x2ef6b0107f4b7fdcULL, {
+    {"agents.csv", "a6d7dd8f7964f244abaf6f095bd3e6583139f571e28443d21021f8b5ebe7c8a1"},
+    {"cohorts.csv", "7de78932de6cd478f6a103f3bc19ba737fffac034db520faeb1a653f8a74bdc3"},
+    {"flows.csv", "c3075b7c0c65fdd8ab662cdbf93764e870d13c1395d5182e436723592dbf05c9"},
+    {"market.csv", "b169f5e5d597cff66f2ca33a7ed1ce1f513d45932588baf537a3f7c22e60c949"},
+    {"offers.csv", "e8cc6d52623f2438efb6dc53dc3fac98d3d35c70a085f9e094fa348172c3a6f7"},
     {"scenario.yaml", "52c952aaf5c723bcbd7142d1b048cfe5f5c196a19bc8c3e105e5a13be4b03971"},
-    {"summary.json", "4fc8eb088d9c0958a878bb4c758bc64e8a96e5c40c4800cc11564fc9bfb9c803"},
-    {"timeseries.csv", "679c8489dcdcb8b7e6a7dd2176f32d32cab0f7225adb906737ef775225635693"},
+    {"summary.json", "54d97ac9b20590f215ff7109cf05a380dce87a0e3362d545aee8b8ab3724e821"},
+    {"timeseries.csv", "13a6c18e556d1022263a70a8cdcbed6b81b5105c73c483a9c6e49ca181c8a43c"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
     {"agents.csv", "bbdf145e83aa93b96d6959f66f203ff7fd83b1f16329d446c64f88ba9e05b637"},
