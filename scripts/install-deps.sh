@@ -5,7 +5,14 @@
 # when apt fails.
 # gnuplot-nox draws the charts of `talentsim report`; libxml2-dev lets its tests check
 # the HTML and SVG it writes.
+# With --fuzz it also installs what the `fuzz` preset (the libFuzzer target of tests/fuzz/)
+# builds with: clang-14 and libFuzzer. CI does not need them: it replays the fuzz corpus
+# with the ordinary compiler.
 set -euo pipefail
+case "${1:-}" in
+  "" | --fuzz) ;;
+  *) echo "usage: scripts/install-deps.sh [--fuzz]" >&2; exit 2 ;;
+esac
 packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libboost-random-dev libtbb-dev libyaml-cpp-dev
@@ -14,6 +21,7 @@ packages=(
   clang-format-14 clang-tidy-14
   gnuplot-nox libxml2-dev
 )
+if [ "${1:-}" = --fuzz ]; then packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
