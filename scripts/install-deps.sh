@@ -4,13 +4,14 @@
 # stdout: one line on stderr when it installs, and apt's output (on stderr) only
 # when apt fails.
 # gnuplot-nox draws the charts of `talentsim report`; libxml2-dev lets its tests check
-# the HTML and SVG it writes.
+# the HTML and SVG it writes. libnlopt-cxx-dev gives `talentsim calibrate` its local
+# optimiser (BOBYQA).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libboost-random-dev libtbb-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  librandom123-dev libcli11-dev nlohmann-json3-dev
+  librandom123-dev libcli11-dev nlohmann-json3-dev libnlopt-cxx-dev
   clang-format-14 clang-tidy-14
   gnuplot-nox libxml2-dev
 )
