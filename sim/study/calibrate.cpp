@@ -462,7 +462,7 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
           "every point of the screen is infeasible (some moment is not a finite "
           "number); narrow the box");
     if (first != all.begin())
-      result.notes.push_back(
+      result.notes.emplace_back(
           "a moment is undefined at the box centre: diagonal weights use the "
           "replicates' variance at the first point of the screen where all are");
     const MatrixXd cov = replicate_covariance(*first);
@@ -651,7 +651,7 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
         (points[2 * i]->mean - points[2 * i + 1]->mean) / steps[i];
   const bool jac_finite = jac.allFinite();
   if (!jac_finite)
-    result.notes.push_back(
+    result.notes.emplace_back(
         "the Jacobian is not finite: a point next to the estimate is infeasible");
 
   // 6. Identification: the singular values of W^½·J·diag(hi − lo).
@@ -661,7 +661,7 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
     scaled.col(static_cast<Eigen::Index>(i)) *= box[i].hi - box[i].lo;
   if (jac_finite) {
     const Eigen::JacobiSVD<MatrixXd> svd(scaled);
-    const VectorXd sv = svd.singularValues();
+    const VectorXd& sv = svd.singularValues();
     result.singular_values.assign(sv.data(), sv.data() + sv.size());
     const double top = sv.size() > 0 ? sv[0] : 0.0;
     for (Eigen::Index i = 0; i < sv.size(); ++i)
@@ -693,7 +693,7 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
     }
     if (r < 2 &&
         std::any_of(targets.begin(), targets.end(), [](const MomentTarget& t) { return !t.se; }))
-      result.notes.push_back(
+      result.notes.emplace_back(
           "one replicate and targets without se: Ω is zero where no se is given, "
           "so the standard errors leave out that uncertainty");
   } else {
