@@ -72,7 +72,7 @@ void setup_firms(World& w) {
     if (!f.params.recruiting.share)
       f.params.recruiting.share = f.params.headcount_share * (1.0 - sector_share);
     f.appeal = f.params.founder_appeal;
-    f.covered_departures.assign(static_cast<std::size_t>(f.params.reactive_raise.window_weeks), 0);
+    f.restart_covered_counts(1);
   }
   for (std::size_t s = w.named; s < w.firms.size(); ++s) {
     FirmState& f = w.firms[s];

@@ -38,6 +38,8 @@ void begin_tick(World& w) {
     f.tick = FirmTickCounters{};
     if (!f.covered_departures.empty())
       f.covered_departures[static_cast<std::size_t>(w.tick) % f.covered_departures.size()] = 0;
+    if (!f.covered_weekly.empty())
+      f.covered_weekly[static_cast<std::size_t>(w.tick) % f.covered_weekly.size()] = 0;
   });
   w.startups.in_tick = w.startups.alive;
   w.startups.founded_tick = 0;

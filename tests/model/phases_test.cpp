@@ -805,6 +805,59 @@ TEST(ReactionsPhase, DisabledPolicyCountsNoDepartures) {
   EXPECT_EQ(w.firms[kAlpha].covered_departures, (std::vector<std::uint32_t>(4, 0)));
 }
 
+// A relative trigger: alpha's normal is 1 covered departure a week (the 8 baseline
+// weeks 1..8 before the window 9..12), so 4 per 4-week window; at twice the normal
+// the window must hold more than 8. Eight is ordinary for this firm, nine fires.
+TEST(ReactionsPhase, RelativeTriggerAnswersDeparturesAboveTheFirmsNormal) {
+  for (const std::uint32_t last_week : {5U, 6U}) {
+    Market m(
+        {"firms.alpha.reactive_raise={enabled: true, who: top, trigger_departures: 1, "
+         "window_weeks: 4, baseline_weeks: 8, trigger_multiple: 2, raise: 0.1}"});
+    World& w = m.w;
+    FirmState& alpha = w.firms[kAlpha];
+    ASSERT_EQ(alpha.covered_weekly.size(), 12U);
+    w.tick = 12;
+    for (std::size_t u = 1; u <= 12; ++u) alpha.covered_weekly[u % 12] = 1;
+    alpha.covered_departures = {1, 1, 1, last_week};  // weeks 12, 9, 10, 11
+    for (std::size_t u = 9; u <= 12; ++u)
+      alpha.covered_weekly[u % 12] = alpha.covered_departures[u % 4];
+    const int changed = run_reactions(m);
+    if (last_week == 5U) {
+      EXPECT_EQ(changed, 0) << "8 departures are twice the normal, not more";
+      EXPECT_EQ(alpha.cooldown_until, 0);
+    } else {
+      EXPECT_EQ(changed, alpha.top) << "9 departures exceed twice the normal";
+      EXPECT_EQ(alpha.covered_departures, (std::vector<std::uint32_t>(4, 0)));
+      // The firm's record of its normal is not emptied by the raise.
+      EXPECT_EQ(alpha.covered_weekly[11 % 12], 6U);
+    }
+  }
+}
+
+// With fewer baseline weeks than a window the firm does not know its normal yet: no
+// raise, however many leave; counting starts again when an event switches the policy on.
+TEST(ReactionsPhase, RelativeTriggerWaitsForAWindowOfHistory) {
+  Market m(
+      {"firms.alpha.reactive_raise={enabled: true, who: top, trigger_departures: 1, "
+       "window_weeks: 4, baseline_weeks: 8, trigger_multiple: 2, raise: 0.1}"});
+  World& w = m.w;
+  FirmState& alpha = w.firms[kAlpha];
+  w.tick = 7;  // baseline weeks 1..3 only
+  alpha.covered_departures = {10, 10, 10, 10};
+  EXPECT_EQ(run_reactions(m), 0);
+  w.tick = 8;  // baseline weeks 1..4: all zero, so 40 departures fire
+  EXPECT_EQ(run_reactions(m), alpha.top);
+
+  Market off(
+      {"firms.alpha.reactive_raise={enabled: false, trigger_multiple: 2}",
+       "events=[{week: 1, type: policy, firm: alpha, set: {reactive_raise.enabled: true}}]"});
+  off.w.firms[kAlpha].covered_weekly.assign(off.w.firms[kAlpha].covered_weekly.size(), 9U);
+  EventsPhase().run(off.w, *off.t);
+  EXPECT_EQ(off.w.firms[kAlpha].covered_since, 1);
+  EXPECT_EQ(off.w.firms[kAlpha].covered_weekly,
+            std::vector<std::uint32_t>(off.w.firms[kAlpha].covered_weekly.size(), 0U));
+}
+
 // ---------------------------------------------------------------------------
 // Phase 2: events
 // ---------------------------------------------------------------------------

@@ -407,6 +407,10 @@ struct ReactiveRaisePolicy {
   std::int64_t window_weeks = 8;
   double raise = 0.10;
   std::int64_t cooldown_weeks = 26;
+  /// Relative trigger: 0 for the absolute trigger alone; otherwise the window's
+  /// departures must also exceed this multiple of the firm's own normal.
+  double trigger_multiple = 0.0;
+  std::int64_t baseline_weeks = 26;
 };
 template <class V>
 void visit_fields(V& v, ReactiveRaisePolicy& p) {
@@ -419,6 +423,14 @@ void visit_fields(V& v, ReactiveRaisePolicy& p) {
   v.number("raise", p.raise, Range::between(0.0, 10.0), "raise as a share of current pay");
   v.integer("cooldown_weeks", p.cooldown_weeks, IntRange{0, kMaxTicks},
             "weeks after a raise before the policy can fire again");
+  v.number("trigger_multiple", p.trigger_multiple, Range::between(0.0, 1000.0),
+           "0: the absolute trigger alone; else the window's departures must also exceed "
+           "this multiple of the firm's normal (its weekly mean over the baseline weeks "
+           "before the window, times window_weeks), so the policy answers a campaign, "
+           "not ordinary churn");
+  v.integer("baseline_weeks", p.baseline_weeks, IntRange{1, 520},
+            "weeks before the window that make the firm's normal (a relative trigger "
+            "needs at least window_weeks of them)");
 }
 
 struct FirmParams {

@@ -250,7 +250,21 @@ struct FirmState {
   std::uint32_t team_count = 0;
   // Reactive raises: covered departures per tick in a ring over the window.
   std::vector<std::uint32_t> covered_departures;
+  // ... and per tick over the window and the baseline weeks before it (never emptied
+  // by a raise), counted since tick covered_since: the firm's normal.
+  std::vector<std::uint32_t> covered_weekly;
+  std::int64_t covered_since = 1;
   std::int64_t cooldown_until = 0;
+
+  /// (Re)starts the reactive-raise counts, empty, from tick `since`, sized for the
+  /// current policy.
+  void restart_covered_counts(std::int64_t since) {
+    const auto window = static_cast<std::size_t>(params.reactive_raise.window_weeks);
+    const auto baseline = static_cast<std::size_t>(params.reactive_raise.baseline_weeks);
+    covered_departures.assign(window, 0U);
+    covered_weekly.assign(window + baseline, 0U);
+    covered_since = since;
+  }
   // Startups.
   std::uint32_t serial = 0;  ///< 1, 2, ... in founding order; 0 for named firms
   std::int64_t founded_tick = 0;

@@ -102,13 +102,18 @@ void EventsPhase::apply(World& world, const Event& ev) {
       FirmState& f = world.firms[world.firm_index(ev.firm)];
       const double old_median = f.params.pay.median;
       const double old_appeal = f.params.founder_appeal;
+      const ReactiveRaisePolicy old_raise = f.params.reactive_raise;
       for (const Setting& s : ev.settings) apply_firm_setting(f.params, s);
       // The choice reads the firm's live appeal, set from the key at the start.
       if (f.params.founder_appeal != old_appeal) f.appeal = f.params.founder_appeal;
       // A new pay median rescales the policy for new offers (not existing salaries).
       if (f.params.pay.median != old_median) f.pay_base *= f.params.pay.median / old_median;
-      const auto window = static_cast<std::size_t>(f.params.reactive_raise.window_weeks);
-      if (f.covered_departures.size() != window) f.covered_departures.assign(window, 0u);
+      // A policy switched on, or with other windows, counts afresh from this tick: its
+      // normal is what it sees from now on (departures are counted only while it is on).
+      const ReactiveRaisePolicy& rr = f.params.reactive_raise;
+      if ((rr.enabled && !old_raise.enabled) || rr.window_weeks != old_raise.window_weeks ||
+          rr.baseline_weeks != old_raise.baseline_weeks)
+        f.restart_covered_counts(world.tick);
       rates_changed_ = true;
       break;
     }

@@ -231,9 +231,11 @@ void settle_moves(World& w, TickBuffers& t) {
       firm.leaders += d.leaders;
       firm.payroll_cents += d.payroll_cents;
       firm.tick += d.tick;
-      if (d.covered_departures != 0)
-        firm.covered_departures[static_cast<std::size_t>(w.tick) %
-                                firm.covered_departures.size()] += d.covered_departures;
+      if (d.covered_departures != 0) {
+        const auto slot = static_cast<std::size_t>(w.tick);
+        firm.covered_departures[slot % firm.covered_departures.size()] += d.covered_departures;
+        firm.covered_weekly[slot % firm.covered_weekly.size()] += d.covered_departures;
+      }
       d = FirmDelta{};
     }
     l.touched_firms.clear();

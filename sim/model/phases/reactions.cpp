@@ -1,6 +1,7 @@
 // docs/MODEL.md phase 10: firm reactions. A firm with a reactive-raise policy (Tesla's,
 // April 2024) counts the covered researchers who left voluntarily over the last
-// window_weeks; when they reach trigger_departures, every covered researcher still
+// window_weeks; when they reach trigger_departures (and, with a relative trigger,
+// exceed a multiple of the firm's own normal outflow), every covered researcher still
 // there gets (1 + raise) x their salary, the window is cleared, and the policy rests
 // for cooldown_weeks. Then everyone who acted or moved this week draws a new event
 // clock from next week on (their rates may have changed).
@@ -28,6 +29,25 @@ const PhaseSpec& ReactionsPhase::spec() const { return kSpec; }
 
 namespace {
 
+// The relative trigger: the firm's normal is its mean weekly covered departures over
+// the (up to) baseline_weeks weeks before the window, counted since the policy began
+// counting; with fewer than window_weeks of them it does not know its normal yet and
+// does not fire. It fires when the window's departures exceed trigger_multiple x the
+// normal x window_weeks.
+bool above_normal(const FirmState& f, std::int64_t tick, std::int64_t recent) {
+  const auto& rr = f.params.reactive_raise;
+  const std::int64_t first =
+      std::max(f.covered_since, tick - rr.window_weeks - rr.baseline_weeks + 1);
+  const std::int64_t last = tick - rr.window_weeks;
+  if (last - first + 1 < rr.window_weeks) return false;
+  std::int64_t sum = 0;
+  for (std::int64_t u = first; u <= last; ++u)
+    sum += f.covered_weekly[static_cast<std::size_t>(u) % f.covered_weekly.size()];
+  const double normal = static_cast<double>(sum) / static_cast<double>(last - first + 1) *
+                        static_cast<double>(rr.window_weeks);
+  return static_cast<double>(recent) > rr.trigger_multiple * normal;
+}
+
 void fire_reactive_raises(World& w) {
   std::vector<double> factor(w.named, 1.0);
   std::vector<Eligibility> who(w.named, Eligibility::kNone);
@@ -39,6 +59,7 @@ void fire_reactive_raises(World& w) {
     std::int64_t recent = 0;
     for (const auto c : f.covered_departures) recent += c;
     if (recent < rr.trigger_departures) continue;
+    if (rr.trigger_multiple > 0.0 && !above_normal(f, w.tick, recent)) continue;
     factor[j] = 1.0 + rr.raise;
     who[j] = rr.who;
     f.cooldown_until = w.tick + rr.cooldown_weeks;
