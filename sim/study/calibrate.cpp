@@ -452,8 +452,12 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
 
   // 2. The weights. Diagonal: 1/se² where given, else 1 / the replicates' variance at the box
   // centre (or, if a moment is undefined there, at the first point of the screen where all are).
-  MatrixXd w = MatrixXd::Identity(ki, ki);
-  if (options.weighting != Weighting::kIdentity) {
+  // The diagonal weights also measure identification, whatever the weighting (step 6), so they
+  // are worked out for identity weights too, where they can be.
+  const bool need_diagonal = options.weighting != Weighting::kIdentity;
+  MatrixXd w_diag = MatrixXd::Identity(ki, ki);
+  bool have_diagonal = true;
+  {
     const auto& all = evaluator.all();
     const auto first =
         std::find_if(all.begin(), all.end(), [](const Evaluation& e) { return e.feasible; });
@@ -461,29 +465,36 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
       throw CalibrationError(
           "every point of the screen is infeasible (some moment is not a finite "
           "number); narrow the box");
-    if (first != all.begin())
+    if (first != all.begin() && need_diagonal)
       result.notes.emplace_back(
           "a moment is undefined at the box centre: diagonal weights use the "
           "replicates' variance at the first point of the screen where all are");
     const MatrixXd cov = replicate_covariance(*first);
-    for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t i = 0; i < k && have_diagonal; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
       double v = targets[i].se ? *targets[i].se * *targets[i].se : cov(ii, ii);
       if (!targets[i].se && !(std::isfinite(v) && v > 0.0)) {
-        if (r < 2)
-          throw CalibrationError(
-              "diagonal and optimal weights need 2 or more replicates, or an se for "
-              "every target ('" +
-              targets[i].name + "' has none)");
+        if (r < 2) {
+          if (need_diagonal)
+            throw CalibrationError(
+                "diagonal and optimal weights need 2 or more replicates, or an se for "
+                "every target ('" +
+                targets[i].name + "' has none)");
+          have_diagonal = false;
+          break;
+        }
         // A moment that does not vary over the replicates: weigh it like a 1% relative error.
         v = std::pow(0.01 * std::max(std::abs(targets[i].value), 1e-12), 2);
-        result.notes.push_back("moment '" + targets[i].name +
-                               "' does not vary over the replicates at the box centre; its weight "
-                               "assumes a standard deviation of 1% of its target");
+        if (need_diagonal)
+          result.notes.push_back("moment '" + targets[i].name +
+                                 "' does not vary over the replicates at the box centre; its "
+                                 "weight assumes a standard deviation of 1% of its target");
       }
-      w(ii, ii) = 1.0 / v;
+      w_diag(ii, ii) = 1.0 / v;
     }
   }
+  if (!have_diagonal) w_diag = MatrixXd::Identity(ki, ki);
+  MatrixXd w = need_diagonal ? w_diag : MatrixXd::Identity(ki, ki);
   evaluator.set_best(best_under(w).second);
   evaluator.report(requested, options.budget);
 
@@ -654,14 +665,17 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
     result.notes.emplace_back(
         "the Jacobian is not finite: a point next to the estimate is infeasible");
 
-  // 6. Identification: the singular values of W^½·J·diag(hi − lo).
-  const Eigen::LLT<MatrixXd> w_chol(w);
-  MatrixXd scaled = w_chol.matrixU() * jac;
-  for (std::size_t i = 0; i < p; ++i)
-    scaled.col(static_cast<Eigen::Index>(i)) *= box[i].hi - box[i].lo;
+  // 6. Identification: the singular values of S·J·D, with S = diag(1/sd_k) from the diagonal
+  // weights (se, or the replicates' spread) and D = diag(hi − lo): how many standard
+  // deviations each moment moves per box width, so that neither the moments' units, nor the
+  // boxes' sizes, nor the choice of weights decides what counts as small. (With one replicate
+  // and a target without se, S = I.)
+  VectorXd widths(pi);
+  for (std::size_t i = 0; i < p; ++i) widths[static_cast<Eigen::Index>(i)] = box[i].hi - box[i].lo;
+  const MatrixXd scaled = w_diag.diagonal().cwiseSqrt().asDiagonal() * jac * widths.asDiagonal();
   if (jac_finite) {
-    const Eigen::JacobiSVD<MatrixXd> svd(scaled);
-    const VectorXd& sv = svd.singularValues();
+    const Eigen::JacobiSVD<MatrixXd> identification(scaled);
+    const VectorXd& sv = identification.singularValues();
     result.singular_values.assign(sv.data(), sv.data() + sv.size());
     const double top = sv.size() > 0 ? sv[0] : 0.0;
     for (Eigen::Index i = 0; i < sv.size(); ++i)
@@ -677,14 +691,22 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
     result.notes.push_back("fewer moments (" + std::to_string(k) + ") than free parameters (" +
                            std::to_string(p) + "): not all can be identified");
 
-  // 7. Asymptotic standard errors: Var(θ̂) = (1 + 1/R)·(J′WJ)⁻¹ J′WΩWJ (J′WJ)⁻¹.
+  // 7. Asymptotic standard errors: Var(θ̂) = (1 + 1/R)·(J′WJ)⁻¹ J′WΩWJ (J′WJ)⁻¹. With
+  // W = L·L′ (Cholesky), B = L′·J·D, J′WJ = D⁻¹B′BD⁻¹ and J′WΩWJ = D⁻¹B′(L′ΩL)BD⁻¹ this is (1 +
+  // 1/R)·D·B⁺(L′ΩL)B⁺′·D, with B⁺ = VΣ⁻¹U′ from the SVD: J′WJ is never formed, so its condition
+  // (the square of B's) does not cost digits when the moments have very different scales.
   result.covariance.assign(p, std::vector<double>(p, kNaN));
   result.standard_errors.assign(p, kNaN);
   if (jac_finite && result.rank == p) {
-    const MatrixXd a = jac.transpose() * w * jac;
-    const MatrixXd a_inv = a.fullPivLu().inverse();
-    const MatrixXd meat = jac.transpose() * w * omega_hat * w * jac;
-    const MatrixXd var = (1.0 + 1.0 / static_cast<double>(r)) * a_inv * meat * a_inv;
+    const Eigen::LLT<MatrixXd> w_chol(w);
+    const MatrixXd l_t = w_chol.matrixU();
+    const Eigen::JacobiSVD<MatrixXd> svd(l_t * jac * widths.asDiagonal(),
+                                         Eigen::ComputeThinU | Eigen::ComputeThinV);
+    const MatrixXd b_pinv = svd.matrixV() * svd.singularValues().cwiseInverse().asDiagonal() *
+                            svd.matrixU().transpose();
+    const MatrixXd middle = l_t * omega_hat * l_t.transpose();
+    const MatrixXd var = (1.0 + 1.0 / static_cast<double>(r)) * widths.asDiagonal() * b_pinv *
+                         middle * b_pinv.transpose() * widths.asDiagonal();
     for (std::size_t i = 0; i < p; ++i) {
       for (std::size_t j = 0; j < p; ++j)
         result.covariance[i][j] = var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));

@@ -288,6 +288,43 @@ TEST(Calibrate, StandardErrorsUseTheReplicateCovarianceWithoutSe) {
                 1e-8 * std::sqrt(expected(i, i)));
 }
 
+// Identity weights on moments of very different scales (dollars and shares): J′WJ has a
+// condition near 10¹⁴, so forming and inverting it would lose most digits (Eigen's LU even
+// declared it singular in a real calibration). The SVD route keeps them; the reference is
+// the naive formula in long double.
+TEST(Calibrate, StandardErrorsSurviveMomentsOfVeryDifferentScales) {
+  const std::vector<double> scale{2e5, 1e-3, 1.0, 3e-2};
+  Model model = linear_model();
+  const auto unscaled = model.mean;
+  model.mean = [unscaled, scale](const std::vector<double>& t) {
+    auto m = unscaled(t);
+    for (std::size_t k = 0; k < 4; ++k) m[k] *= scale[k];
+    return m;
+  };
+  for (auto& row : model.noise)
+    for (std::size_t k = 0; k < 4; ++k) row[k] *= scale[k];
+  const auto result = calibrate(kLinearBox, model.targets_at(kLinearTruth), model.function(),
+                                quiet_options(Weighting::kIdentity));
+  using MatrixL = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+  MatrixL a(4, 2);
+  MatrixL noise(10, 4);
+  for (Eigen::Index k = 0; k < 4; ++k) {
+    for (Eigen::Index p = 0; p < 2; ++p)
+      a(k, p) = static_cast<long double>(linear_a()(k, p) * scale[static_cast<std::size_t>(k)]);
+    for (Eigen::Index r = 0; r < 10; ++r)
+      noise(r, k) = static_cast<long double>(
+          model.noise[static_cast<std::size_t>(r)][static_cast<std::size_t>(k)]);
+  }
+  const MatrixL centred = noise.rowwise() - noise.colwise().mean();
+  const MatrixL omega = centred.transpose() * centred / 9.0L;
+  const MatrixL bread = (a.transpose() * a).inverse();
+  const MatrixL expected = 1.1L * bread * a.transpose() * omega * a * bread;
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    const auto se = static_cast<double>(std::sqrt(expected(i, i)));
+    EXPECT_NEAR(result.standard_errors[static_cast<std::size_t>(i)], se, 1e-5 * se) << i;
+  }
+}
+
 // Optimal weights: W = [(1 + 1/R)·Ω]⁻¹, and then the sandwich reduces to (J′WJ)⁻¹.
 TEST(Calibrate, OptimalWeightsAreTheInverseMomentCovariance) {
   const Model model = linear_model(20);

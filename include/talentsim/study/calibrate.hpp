@@ -119,7 +119,8 @@ struct CalibrationResult {
   std::vector<MomentFit> fit;
   std::vector<std::vector<double>> weights;   ///< the final W, K×K
   std::vector<std::vector<double>> jacobian;  ///< ∂m/∂θ at θ̂, K×P, per unit of θ
-  /// Singular values of W^½·J·diag(hi − lo) (gaps in weighted units per box width), largest first.
+  /// Singular values of S·J·diag(hi − lo), S = diag(1/sd_k) of the diagonal weights (each
+  /// moment in its standard deviations, per box width, whatever the weighting), largest first.
   std::vector<double> singular_values;
   std::size_t rank = 0;
   double condition = 0.0;  ///< σ_max / σ_min; +inf when rank < P
