@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "talentsim/core/text.hpp"
+#include "talentsim/model/params.hpp"
 #include "talentsim/output/writers.hpp"
 
 namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace, declared ahead
@@ -51,12 +52,47 @@ struct ReportOptions {
   std::string output;  ///< empty: the default beside the input
 };
 
+/// `talentsim metrics RUN_DIR EXPR... [--json]`, `talentsim metrics --list`.
+struct MetricsOptions {
+  std::string run_dir;
+  std::vector<std::string> expressions;
+  bool json = false;
+  bool list = false;
+  bool markdown = false;  ///< with --list: the Markdown tables of docs/MODEL.md
+};
+
+/// `talentsim check SCENARIO [--replicates R] [--jobs N] [--json FILE]` and the scenario
+/// flags of run (--seed, --ticks, --set).
+struct CheckOptions {
+  RunOptions scenario;
+  std::optional<std::string> replicates;
+  std::optional<std::string> jobs;
+  std::optional<std::string> json;
+};
+
+/// Exit code of `check` when a target misses.
+inline constexpr int kExitTargetMissed = 3;
+
+/// The scenario the flags name (a file, or the embedded default), with --set, --seed and
+/// --ticks applied. @throws FlagError, ScenarioError
+Scenario load_flagged_scenario(const RunOptions& options);
+
+/// Whether the flags set the run's length (--ticks, or --set ticks=...).
+bool ticks_flagged(const RunOptions& options);
+
 int run(const RunOptions& options);
 int bench(const BenchOptions& options);
 int validate(const RunOptions& options);
 /// Adds the `report` subcommand (sim/cli/report_command.cpp); report() runs it.
 CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
 int report(const ReportOptions& options);
+/// Adds the `metrics` subcommand (sim/cli/metrics_command.cpp); metrics() runs it.
+CLI::App* add_metrics_command(CLI::App& app, MetricsOptions& options);
+int metrics(const MetricsOptions& options);
+/// Adds the `check` subcommand's own flags (sim/cli/check_command.cpp); main adds the
+/// scenario flags it shares with run. check() runs it.
+CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+int check(const CheckOptions& options);
 
 /// Progress on stderr: a bar, the tick, ETA and throughput; silent when disabled.
 class Progress {

@@ -75,6 +75,14 @@ int run_main(int argc, char** argv) {
   cli::ReportOptions report;
   auto* report_cmd = cli::add_report_command(app, report);
 
+  cli::MetricsOptions metrics;
+  auto* metrics_cmd = cli::add_metrics_command(app, metrics);
+
+  cli::CheckOptions check_options;
+  auto* check_cmd = cli::add_check_command(app, check_options);
+  add_scenario_flags(check_cmd, check_options.scenario);
+  check_cmd->get_option("scenario")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -110,6 +118,8 @@ int run_main(int argc, char** argv) {
   }
   if (*run_cmd) return cli::run(run);
   if (*report_cmd) return cli::report(report);
+  if (*metrics_cmd) return cli::metrics(metrics);
+  if (*check_cmd) return cli::check(check_options);
   if (*bench_cmd) {
     try {
       if (!bench_researchers.empty())

@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include "talentsim/core/text.hpp"
 #include "talentsim/model/simulation.hpp"
 #include "talentsim/scenario/scenario.hpp"
+#include "talentsim/study/metric.hpp"
 
 namespace talentsim::cli {
 namespace {
@@ -21,10 +23,12 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int signal) { g_signal = signal; }
 
+}  // namespace
+
 /// The scenario the flags name: a file, or the embedded default (no scenario, or
 /// "default", as in `extends: default`; a file named so is ./default), with --set,
 /// --seed and --ticks applied.
-Scenario load(const RunOptions& options) {
+Scenario load_flagged_scenario(const RunOptions& options) {
   std::vector<std::string> sets = options.sets;
   // Flags are overrides like --set, applied last and validated the same way.
   if (options.seed)
@@ -37,6 +41,14 @@ Scenario load(const RunOptions& options) {
     return load_scenario_file(*options.scenario, sets);
   return load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource), sets);
 }
+
+bool ticks_flagged(const RunOptions& options) {
+  return options.ticks.has_value() ||
+         std::any_of(options.sets.begin(), options.sets.end(),
+                     [](const std::string& s) { return s.rfind("ticks=", 0) == 0; });
+}
+
+namespace {
 
 /// The default output folder: runs/<name>-seed<seed>-<8 hex digits of the resolved
 /// scenario>, so that runs of different scenarios (a --set, an edited file) never share one.
@@ -57,7 +69,7 @@ std::filesystem::path default_folder(const Scenario& scenario) {
 
 int validate(const RunOptions& options) {
   try {
-    const Scenario s = load(options);
+    const Scenario s = load_flagged_scenario(options);
     const std::string shown = options.scenario && *options.scenario != "default"
                                   ? *options.scenario
                                   : std::string(kDefaultScenarioSource);
@@ -67,6 +79,14 @@ int validate(const RunOptions& options) {
     for (const std::size_t i : events_not_reached(s))
       std::cout << "note: events[" << i << "] (week " << s.events[i].week
                 << ") is after the last week (" << s.ticks << "); a run does not reach it\n";
+    // A target past the file's own last week is measured by check running on; one that a
+    // --ticks (or --set ticks=) cut short is worth a note.
+    if (ticks_flagged(options))
+      for (const std::size_t i : targets_not_reached(s))
+        std::cout << "note: targets[" << i << "] (" << s.targets[i].metric << ") reads week "
+                  << parse_metric(s.targets[i].metric).last_week() << ", after the last ("
+                  << s.ticks
+                  << "): a run this long does not reach it, and talentsim check refuses it\n";
     return kExitOk;
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
@@ -83,7 +103,7 @@ int run(const RunOptions& options) {
   try {
     if (options.threads) threads = flag_value<int>("--threads", *options.threads, 1, 4096);
     if (options.out && options.out->empty()) throw FlagError("--out: the folder name is empty");
-    scenario = load(options);
+    scenario = load_flagged_scenario(options);
   } catch (const FlagError& e) {
     std::cerr << "talentsim: error: " << e.what() << "\n";
     return kExitBadInput;

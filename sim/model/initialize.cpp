@@ -331,6 +331,7 @@ void initialize_world(World& w) {
   flows.counts.assign(flows.places.size() * flows.places.size(), 0);
   recount_group_state(w, w.group_sums, w.salary_histogram);
   start_cohort_book(w);
+  start_hiring_plans(w);
 }
 
 }  // namespace talentsim

@@ -22,7 +22,20 @@ Simulation::Simulation(Scenario scenario)
   buffers_ = std::make_unique<TickBuffers>(chunk_count(w.people.size()));
   phase_ns_.assign(schedule_.size(), 0);
   phase_serial_ns_.assign(schedule_.size(), 0);
-  buffers_->report = initial_report();  // describes the initial state until the first step
+  if (w.scenario.warmup_weeks > 0) {
+    // docs/MODEL.md "A warm start": weeks before week 0, with a key of their own.
+    const std::uint64_t seed = w.scenario.seed;
+    w.scenario.seed = warmup_seed(seed);
+    w.warming_up = true;
+    for (std::int64_t k = 0; k < w.scenario.warmup_weeks; ++k) step();
+    w.warming_up = false;
+    w.scenario.seed = seed;
+    end_warmup(w);
+    digests_valid_ = 0;  // end_warmup changed columns outside any phase
+    phase_ns_.assign(schedule_.size(), 0);
+    phase_serial_ns_.assign(schedule_.size(), 0);
+  }
+  buffers_->report = initial_report();  // describes week 0 until the first step
 }
 
 Simulation::~Simulation() = default;

@@ -18,7 +18,7 @@ const char* const kTimeseriesHeader =
     "counteroffers_won,reactive_raises,mean_burnout,mean_faith,departures_to_firm,"
     "departures_to_between_jobs,rejected_by_limits,top_departures,published_departures,"
     "leader_headcount,leader_departures,quits,separations,top_quits,top_separations,"
-    "published_quits,published_separations,leader_quits,leader_separations\n";
+    "published_quits,published_separations,leader_quits,leader_separations,openings\n";
 const char* const kMarketHeader =
     "tick,employed,between_jobs,startups_alive,startups_founded,startups_failed,top_talent_hhi,"
     "independent,pending_hires,offers,decisions,startups_refused\n";
@@ -75,7 +75,7 @@ void group_row(std::string& out, std::int64_t tick, const std::string& name,
         k.published_departures, m.leader_headcount, k.leader_departures, k.quits,
         k.departures - k.quits, k.top_quits, k.top_departures - k.top_quits, k.published_quits,
         k.published_departures - k.published_quits, k.leader_quits,
-        k.leader_departures - k.leader_quits}) {
+        k.leader_departures - k.leader_quits, m.openings}) {
     out += ',';
     put(out, v);
   }

@@ -1,6 +1,7 @@
 #include "read.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <unordered_map>
@@ -8,6 +9,7 @@
 
 #include "rules.hpp"
 #include "talentsim/core/text.hpp"
+#include "talentsim/study/metric.hpp"
 
 namespace talentsim::scenario_internal {
 namespace {
@@ -202,6 +204,25 @@ class ReadVisitor {
     empty.column = map_.column;
     read_map(empty, key_path(key), sub, missing_);
   }
+  void interval(std::string_view key, std::optional<std::array<double, 2>>& x,
+                std::string_view /*doc*/) {
+    const Node* node = claim(key);
+    if (node == nullptr) return;
+    const std::string path = key_path(key);
+    if (node->kind == NodeKind::kNull) {
+      x.reset();
+      return;
+    }
+    if (node->kind != NodeKind::kSequence || node->items.size() != 2)
+      reject(*node, path, "expected [lo, hi], a list of two numbers");
+    const double lo = read_number(*node->items[0], path + "[0]", Range::any());
+    const double hi = read_number(*node->items[1], path + "[1]", Range::any());
+    if (lo > hi)
+      fail_at(*node, path,
+              "the range's low end comes first, got [" + node->items[0]->text + ", " +
+                  node->items[1]->text + "]");
+    x = std::array<double, 2>{lo, hi};
+  }
   void settings(std::string_view key, std::vector<Setting>& out, std::string_view /*doc*/) {
     const Node* node = claim(key);
     if (node == nullptr) return;
@@ -273,6 +294,33 @@ std::vector<Event> read_events(const Node& list, PendingError& missing) {
   return events;
 }
 
+std::vector<Target> read_targets(const Node& list, PendingError& missing) {
+  expect_kind(list, NodeKind::kSequence, "targets");
+  std::vector<Target> targets(list.items.size());
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    read_map(*list.items[i], "targets[" + std::to_string(i) + "]", targets[i], missing);
+  return targets;
+}
+
+/// Parses each target's metric and checks it against the scenario's firms, with errors
+/// placed inside the metric's text. A window past `ticks` is not an error here: --ticks
+/// may shorten a run (`talentsim validate` notes it; `talentsim check` refuses it).
+void check_target_metrics(const Node& list, const Scenario& scenario) {
+  std::vector<std::string> ids;
+  for (const FirmParams& f : scenario.firms) ids.push_back(f.id);
+  for (std::size_t i = 0; i < scenario.targets.size(); ++i) {
+    const Node* node = list.items[i]->find("metric");
+    try {
+      check_metric(parse_metric(scenario.targets[i].metric), ids, kMaxTicks);
+    } catch (const MetricError& e) {
+      SourceLocation where = node->where();
+      if (node->text_column > 0) where.column = node->text_column + e.column() - 1;
+      throw ScenarioError(where, "targets[" + std::to_string(i) + "].metric",
+                          e.reason() + " (in '" + e.text() + "')", e.suggestion());
+    }
+  }
+}
+
 }  // namespace
 
 std::string duplicate_key_problem(const std::string& key, const Node& first) {
@@ -290,8 +338,11 @@ Scenario read_scenario(const Node& root) {
   visit_fields(top, scenario);
   if (const Node* firms = top.claim("firms")) scenario.firms = read_firms(*firms, missing);
   if (const Node* events = top.claim("events")) scenario.events = read_events(*events, missing);
+  const Node* targets = top.claim("targets");
+  if (targets != nullptr) scenario.targets = read_targets(*targets, missing);
   top.reject_unknown_keys();
   if (missing) throw *missing;
+  if (targets != nullptr) check_target_metrics(*targets, scenario);
   return scenario;
 }
 

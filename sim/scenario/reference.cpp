@@ -57,6 +57,10 @@ class ReferenceVisitor {
     visit_fields(*this, sub);
     prefix_ = saved;
   }
+  void interval(std::string_view k, std::optional<std::array<double, 2>>& x, std::string_view doc) {
+    row(k, x ? "[" + format_number((*x)[0]) + ", " + format_number((*x)[1]) + "]" : "null",
+        "[lo, hi] or null", doc);
+  }
   void settings(std::string_view k, std::vector<Setting>&, std::string_view doc) {
     row(k, "{}", "map of key: value", doc);
   }
@@ -84,6 +88,9 @@ std::string scenario_reference() {
   out +=
       "| `events+` | (none) | list of events | events appended to the base's (with `extends`) "
       "or to this file's `events`, where `events` would replace them |\n";
+  out +=
+      "| `targets+` | (none) | list of targets | targets appended to the base's (with `extends`) "
+      "or to this file's `targets`, where `targets` would replace them |\n";
 
   out +=
       "\n### Firms (`firms:` is a list; `--set firms.<id>.<key>=...`)\n\n" + std::string(kHeader);
@@ -100,6 +107,17 @@ std::string scenario_reference() {
     visit_fields(ev, e);
     out += "#### `type: " + std::string(name) + "`\n\n" + std::string(kHeader) + ev.rows + "\n";
   }
+  out +=
+      "### Targets (`targets:` is a list; `talentsim check` measures the scenario against "
+      "them)\n\n"
+      "Each target is a metric (`talentsim metrics --list`) with a band: `value` and a "
+      "`tolerance` (exactly one of `relative` and `absolute`), or `range: [lo, hi]`. A "
+      "target passes when the 95% interval of its mean over replicates meets the band.\n\n" +
+      std::string(kHeader);
+  Target t;
+  ReferenceVisitor target("targets[]");
+  visit_fields(target, t);
+  out += target.rows;
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "talentsim/core/text.hpp"
 #include "talentsim/model/settings.hpp"
+#include "talentsim/study/metric.hpp"
 
 namespace talentsim::scenario_internal {
 namespace {
@@ -94,6 +96,15 @@ class CheckVisitor {
     CheckVisitor inner(report_, join_key(display_, key), join_key(canonical_, key));
     visit_fields(inner, sub);
   }
+  void interval(std::string_view key, std::optional<std::array<double, 2>>& x,
+                std::string_view /*doc*/) {
+    if (!x) return;
+    for (const double v : *x)
+      if (!std::isfinite(v)) check(key, "must be finite numbers, got " + format_number(v));
+    if ((*x)[0] > (*x)[1])
+      check(key, "the range's low end comes first, got [" + format_number((*x)[0]) + ", " +
+                     format_number((*x)[1]) + "]");
+  }
   // Settings are checked against the firm or market they change, in check_event.
   void settings(std::string_view /*key*/, std::vector<Setting>& /*x*/, std::string_view /*doc*/) {}
 
@@ -126,6 +137,7 @@ class Checker {
     check_offer_wages();
     check_capacity();
     for (std::size_t i = 0; i < s_.events.size(); ++i) check_event(i);
+    for (std::size_t i = 0; i < s_.targets.size(); ++i) check_target(i);
   }
 
  private:
@@ -308,6 +320,44 @@ class Checker {
       check_settings(path, event.settings,
                      [&changed](const Setting& s) { apply_firm_setting(changed, s); });
     }
+  }
+
+  /// A target has a metric and a band: value with one tolerance, or a range. Its metric
+  /// was checked with positions by the reader; this covers scenarios built in code. A
+  /// window past `ticks` is not an error (as for events): `check` refuses it.
+  void check_target(std::size_t i) {
+    Target& target = s_.targets[i];
+    const std::string path = indexed("targets", i);
+    CheckVisitor fields(report_, path, path);
+    visit_fields(fields, target);
+    if (target.metric.empty()) report_.fail(path + ".metric", "missing required key 'metric'");
+    try {
+      check_metric(parse_metric(target.metric), ids_, kMaxTicks);
+    } catch (const MetricError& e) {
+      report_.fail(
+          path + ".metric",
+          e.reason() + " (at column " + std::to_string(e.column()) + " of '" + e.text() + "')",
+          e.suggestion());
+    }
+    const TargetTolerance& t = target.tolerance;
+    const bool tolerance = t.relative || t.absolute;
+    if (target.range) {
+      if (target.value)
+        report_.fail(path + ".value", "give either value (with a tolerance) or range, not both");
+      if (tolerance)
+        report_.fail(path + ".tolerance", "a tolerance goes with value; range is the band itself");
+      return;
+    }
+    if (!target.value)
+      report_.fail(path,
+                   "needs a band: value with a tolerance ({relative: r} or {absolute: a}), "
+                   "or range: [lo, hi]");
+    if (!tolerance)
+      report_.fail(path + ".value",
+                   "needs a tolerance: {relative: r} or {absolute: a} (or give "
+                   "range: [lo, hi] instead)");
+    if (t.relative && t.absolute)
+      report_.fail(path + ".tolerance", "give one of relative and absolute, not both");
   }
 
   /// Applies each setting to a copy, as the event will at run time.

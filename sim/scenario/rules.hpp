@@ -16,9 +16,10 @@
 
 namespace talentsim::scenario_internal {
 
-/// Firm ids that would clash with places a researcher can be.
-inline constexpr std::array<std::string_view, 4> kReservedFirmIds{"between_jobs", "startup",
-                                                                  "startups", "independent"};
+/// Firm ids that would clash with places a researcher can be, or with the metric
+/// language's subject for the whole market (study/metric.hpp).
+inline constexpr std::array<std::string_view, 5> kReservedFirmIds{
+    "between_jobs", "startup", "startups", "independent", "market"};
 
 /// Peak bytes of memory per researcher a run plans for: the columns
 /// (kColumnBytesPerResearcher), team tables and per-chunk lists, with room to spare.

@@ -9,6 +9,7 @@
 #include "read.hpp"
 #include "rules.hpp"
 #include "talentsim/core/error.hpp"
+#include "talentsim/study/metric.hpp"
 #include "yaml_tree.hpp"
 
 namespace talentsim {
@@ -130,46 +131,49 @@ NodePtr merged(const NodePtr& base, const NodePtr& child, bool firm_list) {
   return child;
 }
 
-/// The key that appends events instead of replacing them.
-constexpr std::string_view kAppendEventsKey = "events+";
-
-/// Resolves `events+: [...]` at the top of `root`: its events are appended to the list
-/// `events` holds so far (the base's when extending, or this file's own `events:`, given
-/// first), and the key is removed. Shared nodes are copied, not changed.
-void append_events(Node& root) {
+/// Resolves `LIST+: [...]` at the top of `root` (LIST is `events` or `targets`): its
+/// items are appended to the list `LIST` holds so far (the base's when extending, or this
+/// file's own, given first), and the key is removed. Shared nodes are copied, not changed.
+void append_list(Node& root, const std::string& list_key) {
   using scenario_internal::describe_node;
   using scenario_internal::duplicate_key_problem;
   using scenario_internal::fail_at;
+  const std::string append_key = list_key + "+";
   const auto is_key = [](const auto& entry, std::string_view key) {
     return entry.first->kind == NodeKind::kScalar && entry.first->text == key;
   };
   std::vector<std::pair<NodePtr, NodePtr>> kept;
   std::vector<std::pair<NodePtr, NodePtr>> appends;
   for (const auto& entry : root.entries)
-    (is_key(entry, kAppendEventsKey) ? appends : kept).push_back(entry);
+    (is_key(entry, append_key) ? appends : kept).push_back(entry);
   if (appends.empty()) return;
   if (appends.size() > 1)
-    fail_at(*appends[1].first, std::string(kAppendEventsKey),
-            duplicate_key_problem(std::string(kAppendEventsKey), *appends[0].first));
+    fail_at(*appends[1].first, append_key, duplicate_key_problem(append_key, *appends[0].first));
   const auto& [key, added] = appends.front();
   if (added->kind != NodeKind::kSequence)
-    fail_at(*added, std::string(kAppendEventsKey),
-            "expected a list of events to append, got " + describe_node(*added));
-  auto events = std::find_if(kept.begin(), kept.end(),
-                             [&](const auto& entry) { return is_key(entry, "events"); });
-  if (events == kept.end()) {
+    fail_at(*added, append_key,
+            "expected a list of " + list_key + " to append, got " + describe_node(*added));
+  auto existing = std::find_if(kept.begin(), kept.end(),
+                               [&](const auto& entry) { return is_key(entry, list_key); });
+  if (existing == kept.end()) {
     auto name = std::make_shared<Node>(*key);
-    name->text = "events";
+    name->text = list_key;
     kept.emplace_back(std::move(name), added);
   } else {
-    const Node& list = *events->second;
+    const Node& list = *existing->second;
     if (list.kind != NodeKind::kSequence)
-      fail_at(list, "events", "expected a list, got " + describe_node(list));
+      fail_at(list, list_key, "expected a list, got " + describe_node(list));
     auto joined = std::make_shared<Node>(list);
     joined->items.insert(joined->items.end(), added->items.begin(), added->items.end());
-    events->second = std::move(joined);
+    existing->second = std::move(joined);
   }
   root.entries = std::move(kept);
+}
+
+/// `events+:` and `targets+:`.
+void append_events(Node& root) {
+  append_list(root, "events");
+  append_list(root, "targets");
 }
 
 /// Parses a scenario document and resolves its `extends:` chain into one tree.
@@ -231,7 +235,7 @@ Scenario load_scenario_from(std::string_view yaml, const std::string& source,
   const NodePtr root = load_tree(yaml, source, base_dir, 0);
   // Overrides change the tree before it is read, so they are checked exactly like the file.
   for (const auto& argument : overrides) apply_override(*root, argument);
-  append_events(*root);  // --set 'events+=[...]'
+  append_events(*root);  // --set 'events+=[...]', --set 'targets+=[...]'
   Scenario scenario = read_scenario(*root);
   resolve_recruiting_shares(scenario);
   check_scenario(
@@ -255,6 +259,13 @@ std::vector<std::size_t> events_not_reached(const Scenario& scenario) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < scenario.events.size(); ++i)
     if (scenario.events[i].week > scenario.ticks) out.push_back(i);
+  return out;
+}
+
+std::vector<std::size_t> targets_not_reached(const Scenario& scenario) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < scenario.targets.size(); ++i)
+    if (parse_metric(scenario.targets[i].metric).last_week() > scenario.ticks) out.push_back(i);
   return out;
 }
 

@@ -84,6 +84,17 @@ class WriteVisitor {
     out_ << YAML::EndMap;
   }
 
+  void interval(std::string_view key, std::optional<std::array<double, 2>>& x,
+                std::string_view /*doc*/) {
+    out_ << YAML::Key << std::string(key) << YAML::Value;
+    if (!x) {
+      out_ << YAML::Null;
+      return;
+    }
+    out_ << YAML::Flow << YAML::BeginSeq << format_number((*x)[0]) << format_number((*x)[1])
+         << YAML::EndSeq;
+  }
+
   /// A list of maps, one per element, each written through visit_fields.
   template <class T>
   void list(std::string_view key, std::vector<T>& elements) {
@@ -117,6 +128,7 @@ std::string to_yaml(const Scenario& scenario) {
   visit_fields(writer, copy);
   writer.list("firms", copy.firms);
   writer.list("events", copy.events);
+  writer.list("targets", copy.targets);
   out << YAML::EndMap;
   if (!out.good()) throw Error("cannot write the scenario as YAML: " + out.GetLastError());
   return std::string(kHeader) + out.c_str() + "\n";

@@ -42,6 +42,16 @@ class TreeBuilder final : public YAML::EventHandler {
     // yaml-cpp tags quoted scalars "!" -- and ends one silently at the end of the input.
     if (tag == "!") check_closing_quote(mark);
     add_leaf(mark, anchor, NodeKind::kScalar, value);
+    // The leaf just added (a value, or a map's pending key): where its text starts.
+    if (!positioned_ || mark.is_null() || mark.pos < 0 || value.find('\n') != std::string::npos)
+      return;
+    auto start = static_cast<std::size_t>(mark.pos);
+    if (start < text_.size() && (text_[start] == '"' || text_[start] == '\'')) ++start;
+    if (text_.substr(start, value.size()) != value) return;
+    Node* leaf = last_leaf();
+    if (leaf != nullptr)
+      leaf->text_column =
+          mark.column + 1 + static_cast<int>(start - static_cast<std::size_t>(mark.pos));
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = anchors_.find(anchor);
@@ -138,6 +148,15 @@ class TreeBuilder final : public YAML::EventHandler {
   void open(const YAML::Mark& mark, YAML::anchor_t anchor, NodeKind kind) {
     count(1, mark, "the document has too many nodes");
     stack_.push_back({make(mark, kind), anchor, 1, nullptr});
+  }
+
+  /// The scalar add_leaf attached last (null when it was the document's root).
+  Node* last_leaf() const {
+    if (stack_.empty()) return root_.get();
+    const Open& parent = stack_.back();
+    if (parent.node->kind == NodeKind::kSequence) return parent.node->items.back().get();
+    if (parent.pending_key) return parent.pending_key.get();
+    return parent.node->entries.back().second.get();
   }
 
   void close() {

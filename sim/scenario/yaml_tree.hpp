@@ -35,6 +35,10 @@ struct Node {
   std::shared_ptr<const std::string> source;         ///< file name or "--set KEY=VALUE"
   int line = 0;                                      ///< 1-based; 0 for --set values
   int column = 0;
+  /// Scalars: the column of the text's first character (after an opening quote), when
+  /// the source holds the text verbatim on one line; 0 when it does not (escapes, folded
+  /// lines). Lets errors point inside a value (a metric).
+  int text_column = 0;
 
   [[nodiscard]] SourceLocation where() const { return {*source, line, column}; }
   /// The value of the first entry whose key is the scalar `key`; null if there is none.

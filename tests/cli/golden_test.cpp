@@ -38,25 +38,25 @@ struct Golden {
 
 // clang-format off
 const std::vector<Golden> kGolden = {
-  {"meta_2024-seed1", 0x2c16e4c1719a2939ULL, {
-    {"agents.csv", "ba8361ba85fc09de6dc4c7a1d8b2ea65afb08b989f7257d463701fa00ed2ce20"},
-    {"cohorts.csv", "d8e1921af7795fbf90f96f32b64b5f5159723386c0332e9d37239b8020979431"},
-    {"flows.csv", "59d3ffd91f6733c22a6d21ef8e7e838acc77da73e8bc55961b7c8334ee0981a3"},
-    {"market.csv", "2bb36577bd3a52652f4d85029fda1401232a433c0bb14a7a35a84375d686f2c0"},
-    {"offers.csv", "2b0673322fb8d1b7b663497482778baa6b0eca609cc68b5d4a5088f496772f3b"},
-    {"scenario.yaml", "912bb6a50a9b09759edf3eee2fc4281f04b177f2a4d54b2c1f060fd500f86072"},
-    {"summary.json", "078546d996c2655bdfac6c9ef149a3ebc679e141daec380c7378006af750939a"},
-    {"timeseries.csv", "30c081d0c57129bb21f3e9264fddc5af36e546a7bd77607e1bb7248c84f484dd"},
+  {"meta_2024-seed1", 0x4fb9322445fbf043ULL, {
+    {"agents.csv", "3e64f0540faedd3804c4091ee1047bb714e5293dff5cec6a7a7e8f563b643a42"},
+    {"cohorts.csv", "4205a5919eb2710319a95545b476a11186781945da4784646aeb1115fc5aec52"},
+    {"flows.csv", "65e79772156937a7abc7aa02140c515f32a12862154094ba347e7cce1b8ad07e"},
+    {"market.csv", "82b30ef09a00308855e09681013ffaf9833b7fc37956a6ebfd1b2abbecc26887"},
+    {"offers.csv", "f96831010f14002e8c30064fbf96b2e1433bca5d2207c66a9d940404f309f2f2"},
+    {"scenario.yaml", "d3054c4320cdd2fe5f7859def2526460dc86a55cbae6d2de48394db149fb680d"},
+    {"summary.json", "7f4de93aa4611ee4157e2816838de8a2a41f8d1f841f6925142d766e52803045"},
+    {"timeseries.csv", "e17564032462ac043c2077afbd0e8eedd2cc960deb80f1bc066c6146a7ae21aa"},
   }},
-  {"meta_2024-seed2", 0xcb59b24d8acf1585ULL, {
-    {"agents.csv", "436942834aaa8656ad38b9f1533052db8cc878d79b9102c8cc99aa3e5100aa3e"},
-    {"cohorts.csv", "59606ba2844ce7eb48bbb1835604dabcad79f70f7c4ee149e0a502b682d391e7"},
-    {"flows.csv", "9bc24fc23765272257e86e39759a9af1cfadd47a6b98a3da996195c3b65ed23c"},
-    {"market.csv", "e6aa1cf99583e05726e879ed4a6e40842f951abd48b036d69d0a26eb80120648"},
-    {"offers.csv", "6c1cad87b36a1b692fff2c4140b11f753bee7c05e4c13137510634ee1255af9a"},
-    {"scenario.yaml", "9e400ceee43b7f07c4c40a2021d359e707574654847a024a4101b879fb374511"},
-    {"summary.json", "5b9e0bc150da79c6a888a21ae3183803b854cb9dc2a805545f92f55a6ca656fc"},
-    {"timeseries.csv", "bc30ce37add91a67db959cc1c49d27c1a0eab62ed5cc0bd2ae99131364e5ee22"},
+  {"meta_2024-seed2", 0xa671f00385a40b0cULL, {
+    {"agents.csv", "dca122d3ff26a8d168b102e77a56da8e919009cd034449f91b9056483f493fab"},
+    {"cohorts.csv", "ed7d034adf4e7ae353a6021ab0cfec8b8d233d86ebdbfe9750c1ccad540377c4"},
+    {"flows.csv", "9f5812b22fef705ca08feb8c37087e5a1908723e98d336f1974c49fc1900c0b0"},
+    {"market.csv", "b9a38385cc9ae9d058b87f5ec4a903ce54c780521bc448f250844713edef792d"},
+    {"offers.csv", "96be358a08ae5200d6c5e429d28323c29e4e631cd974e4095931272f816164b6"},
+    {"scenario.yaml", "52c952aaf5c723bcbd7142d1b048cfe5f5c196a19bc8c3e105e5a13be4b03971"},
+    {"summary.json", "4fc8eb088d9c0958a878bb4c758bc64e8a96e5c40c4800cc11564fc9bfb9c803"},
+    {"timeseries.csv", "679c8489dcdcb8b7e6a7dd2176f32d32cab0f7225adb906737ef775225635693"},
   }},
   {"bench-100k", 0x3dad1d1c78633dddULL, {
     {"agents.csv", "bbdf145e83aa93b96d6959f66f203ff7fd83b1f16329d446c64f88ba9e05b637"},
@@ -64,9 +64,9 @@ const std::vector<Golden> kGolden = {
     {"flows.csv", "d6766b48e5ba1e6a9f704a7fc529526881d080dbcf466e8fd23e85395b39b70e"},
     {"market.csv", "4e5760e95ac60ba86bf9e36920b8ce6fb278c94dc22a07e599cffbdf84b535cb"},
     {"offers.csv", "e47faa7d41abc93405c6f0945ae4e8fea32a5404f758fc27338d02e48f60ae86"},
-    {"scenario.yaml", "858ff7e2152c3b67997ea86dd805e8bbf02bbc606343f12be05b582cb6cb1b7d"},
+    {"scenario.yaml", "e46e57c525de265cc6918befe83fa55ebf33e76e7a04b7d28264e7ac73778ae6"},
     {"summary.json", "7624e2efd6359117ca51b98d977c693eec532974f267c7dfdf5424ad40b86de6"},
-    {"timeseries.csv", "b348a5ae2300e788bdc0fa367893d05de25003009dee7eb1fa866755dabeae90"},
+    {"timeseries.csv", "7037f4fcf884606a962a17313f0a0dc9e09884b812652e9a40a2d0aff1927a73"},
   }},
 };
 // clang-format on

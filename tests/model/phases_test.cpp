@@ -859,6 +859,77 @@ TEST(ReactionsPhase, RelativeTriggerWaitsForAWindowOfHistory) {
 }
 
 // ---------------------------------------------------------------------------
+// Hiring to openings (hiring_plan.cpp)
+// ---------------------------------------------------------------------------
+
+constexpr const char* kAlphaPlan =
+    "firms.alpha.hiring={plan_growth: 0, offers_per_opening: 4, fill_weeks: 2}";
+
+// Openings are the plan (18, no growth) less staff and accepted hires waiting to start;
+// the firm makes offers_per_opening x openings / fill_weeks offers a week, so it keeps
+// that share of the draws its recruiting reach brings, at most all. A firm without a
+// plan keeps every draw.
+TEST(HiringPlan, OpeningsAreThePlanLessStaffAndWaitingHires) {
+  Market m({kAlphaPlan});
+  World& w = m.w;
+  FirmState& alpha = w.firms[kAlpha];
+  ASSERT_EQ(alpha.headcount, 18);
+  open_positions(w);
+  EXPECT_EQ(alpha.openings, 0);
+  EXPECT_EQ(alpha.offer_keep, 0.0) << "a firm at its plan makes no offers";
+  EXPECT_EQ(w.firms[kBeta].offer_keep, 1.0);
+
+  for (const ResearcherId id : {0U, 1U, 2U, 3U}) separate_now(w, *m.t, id);
+  add_pending(w, {36, kAlpha, 0, 310000.0F, 5});
+  alpha.offer_reach = 12.0;
+  open_positions(w);
+  EXPECT_EQ(alpha.openings, 18 - 14 - 1);
+  EXPECT_DOUBLE_EQ(alpha.offer_keep, 3.0 * 4.0 / 2.0 / 12.0);
+  alpha.offer_reach = 5.0;
+  open_positions(w);
+  EXPECT_EQ(alpha.offer_keep, 1.0) << "wanting more than its reach, it makes every offer drawn";
+
+  // The reach follows the draws: a moving average weighting the latest week 1/4.
+  alpha.offer_draws = 9;
+  update_offer_reach(w);
+  EXPECT_DOUBLE_EQ(alpha.offer_reach, 5.0 + 0.25 * (9.0 - 5.0));
+}
+
+// The plan grows at plan_growth a year; an event that changes the growth continues the
+// plan from where it stands, and one that gives a firm a plan starts it from its staff.
+TEST(HiringPlan, PlanGrowsAndAnEventContinuesItFromWhereItStands) {
+  Market m({"firms.alpha.hiring={plan_growth: 1.0}",
+            "events=[{week: 1, type: policy, firm: alpha, set: {hiring.plan_growth: 0.5}}, "
+            "{week: 1, type: policy, firm: beta, set: {hiring.plan_growth: 0}}]"});
+  World& w = m.w;
+  FirmState& alpha = w.firms[kAlpha];
+  EXPECT_DOUBLE_EQ(planned_headcount(alpha, 52), 36.0);
+  separate_now(w, *m.t, 20);  // beta: 17 left
+  EventsPhase().run(w, *m.t);
+  EXPECT_EQ(alpha.plan_since, 1);
+  EXPECT_DOUBLE_EQ(alpha.plan_level, 18.0 * std::pow(2.0, 1.0 / 52.0));
+  EXPECT_DOUBLE_EQ(planned_headcount(alpha, 53), alpha.plan_level * 1.5);
+  EXPECT_DOUBLE_EQ(w.firms[kBeta].plan_level, 17.0);
+  EXPECT_DOUBLE_EQ(planned_headcount(w.firms[kBeta], 40), 17.0);
+}
+
+// A firm at its plan, losing no one, makes no offers however many draws come its way;
+// the draws still count toward its reach.
+TEST(HiringPlan, AFirmWithoutOpeningsMakesNoOffers) {
+  Market m({kAlphaPlan, "market.offer_rate_employed=50", "market.offer_rate_between_jobs=50"});
+  World& w = m.w;
+  for (std::size_t i = 0; i < w.people.size(); ++i) w.people.next_event[i] = 1;  // all fire
+  DecisionPhase phase;
+  phase.run(w, *m.t);
+  std::int64_t from_alpha = 0, from_beta = 0;
+  for (const auto& list : m.t->offer_records)
+    for (const OfferRecord& r : list) (r.group == kAlpha ? from_alpha : from_beta) += 1;
+  EXPECT_EQ(from_alpha, 0);
+  EXPECT_GT(from_beta, 0);
+  EXPECT_GT(w.firms[kAlpha].offer_draws, 0);
+}
+
+// ---------------------------------------------------------------------------
 // Phase 2: events
 // ---------------------------------------------------------------------------
 

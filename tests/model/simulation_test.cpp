@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "talentsim/model/phases.hpp"
+#include "talentsim/model/world.hpp"
 #include "test_scenarios.hpp"
 
 namespace talentsim {
@@ -149,43 +151,48 @@ TEST(Columns, BigOnesAreHugePageAligned) {
 // Each run is in an arena of that many threads, with the global limit above it, so
 // 8 threads really run (oversubscribed) even on a 2-core machine: moves are booked
 // into per-thread ledgers, and more threads than cores interleave them the most.
+// With a warm start too: the weeks before week 0 run the same phases.
 TEST(Determinism, SameStateAndReportsForOneTwoFourAndEightThreads) {
-  std::vector<std::vector<std::uint64_t>> hashes;
-  std::vector<std::vector<double>> reports;
-  for (const int threads : {1, 2, 4, 8}) {
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                              static_cast<std::size_t>(threads) + 1);
-    tbb::task_arena arena(threads);
-    std::vector<std::uint64_t> h;
-    std::vector<double> rep;
-    arena.execute([&] {
-      Simulation sim(everything({"ticks=40", "startups.max_alive=4", "startups.founding_rate=2"}));
-      h.push_back(sim.state_hash());
-      for (int t = 0; t < 40; ++t) {
-        sim.step();
+  for (const char* const warmup : {"warmup_weeks=0", "warmup_weeks=8"}) {
+    SCOPED_TRACE(warmup);
+    std::vector<std::vector<std::uint64_t>> hashes;
+    std::vector<std::vector<double>> reports;
+    for (const int threads : {1, 2, 4, 8}) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(threads) + 1);
+      tbb::task_arena arena(threads);
+      std::vector<std::uint64_t> h;
+      std::vector<double> rep;
+      arena.execute([&] {
+        Simulation sim(
+            everything({"ticks=40", "startups.max_alive=4", "startups.founding_rate=2", warmup}));
         h.push_back(sim.state_hash());
-        for (const auto& g : sim.last_report().groups) {
-          rep.push_back(g.mean_salary);
-          rep.push_back(g.median_salary);
-          rep.push_back(g.mean_burnout);
-          rep.push_back(g.mean_faith);
-          rep.push_back(static_cast<double>(g.headcount));
-          rep.push_back(static_cast<double>(g.counts.departures));
-          rep.push_back(static_cast<double>(g.counts.counteroffers));
+        for (int t = 0; t < 40; ++t) {
+          sim.step();
+          h.push_back(sim.state_hash());
+          for (const auto& g : sim.last_report().groups) {
+            rep.push_back(g.mean_salary);
+            rep.push_back(g.median_salary);
+            rep.push_back(g.mean_burnout);
+            rep.push_back(g.mean_faith);
+            rep.push_back(static_cast<double>(g.headcount));
+            rep.push_back(static_cast<double>(g.counts.departures));
+            rep.push_back(static_cast<double>(g.counts.counteroffers));
+          }
+          rep.push_back(sim.last_report().market.top_talent_hhi);
+          rep.push_back(static_cast<double>(sim.last_report().market.startups_refused));
         }
-        rep.push_back(sim.last_report().market.top_talent_hhi);
-        rep.push_back(static_cast<double>(sim.last_report().market.startups_refused));
-      }
-      for (const auto& team : sim.teams()) h.push_back(team.size);
-      for (const FirmState& f : sim.firms())
-        for (const ResearcherId id : f.members) h.push_back(id);  // the member lists, in order
-    });
-    hashes.push_back(h);
-    reports.push_back(rep);
-  }
-  for (std::size_t k = 1; k < hashes.size(); ++k) {
-    EXPECT_EQ(hashes[0], hashes[k]) << "run " << k;
-    EXPECT_EQ(reports[0], reports[k]) << "run " << k;  // bit-for-bit equal doubles
+        for (const auto& team : sim.teams()) h.push_back(team.size);
+        for (const FirmState& f : sim.firms())
+          for (const ResearcherId id : f.members) h.push_back(id);  // the member lists, in order
+      });
+      hashes.push_back(h);
+      reports.push_back(rep);
+    }
+    for (std::size_t k = 1; k < hashes.size(); ++k) {
+      EXPECT_EQ(hashes[0], hashes[k]) << "run " << k;
+      EXPECT_EQ(reports[0], reports[k]) << "run " << k;  // bit-for-bit equal doubles
+    }
   }
 }
 
@@ -251,6 +258,73 @@ TEST(Mechanisms, InterviewFreeOffersCannotBeCountered) {
   for (const auto& r : run(free)) countered_free += r.groups[0].counts.counteroffers;
   EXPECT_GT(countered_lagged, 0);
   EXPECT_EQ(countered_free, 0);
+}
+
+// Hiring to openings: each week a firm with a plan makes offers_per_opening x openings /
+// fill_weeks offers in expectation (when its reach allows), and its staff follows the
+// plan (staff and accepted hires waiting to start). Tolerances: the offers are a thinned Poisson
+// count of ~10^4 over the year (relative sd ~1%) and the reach is an estimate from past weeks'
+// draws (a few per cent off in any week, unbiased over the year), so 10% on the total cannot fail
+// by chance; staff and waiting hires end within 5% of a plan they track week by week.
+TEST(Mechanisms, HiringToOpeningsMakesTheOffersItsOpeningsCallFor) {
+  Simulation sim(
+      everything({"ticks=52", "events=[]", "firms.meta.hiring.plan_growth=0.2",
+                  "firms.meta.hiring.offers_per_opening=3", "firms.meta.hiring.fill_weeks=6"}));
+  double wanted = 0.0;
+  std::int64_t made = 0;
+  int thinned_weeks = 0;
+  for (int t = 1; t <= 52; ++t) {
+    sim.step();
+    const FirmState& meta = sim.world().firms[0];
+    ASSERT_EQ(sim.last_report().groups[0].openings, meta.openings);
+    if (meta.offer_keep < 1.0) {
+      ++thinned_weeks;
+      wanted += static_cast<double>(meta.openings) * 3.0 / 6.0;
+      made += sim.last_report().groups[0].offers.made;
+    }
+  }
+  ASSERT_GE(thinned_weeks, 40) << "the test needs weeks where openings, not reach, set the offers";
+  EXPECT_NEAR(static_cast<double>(made) / wanted, 1.0, 0.10)
+      << made << " offers, " << wanted << " wanted";
+  const FirmState& meta = sim.world().firms[0];
+  std::int64_t waiting = 0;
+  for (const auto& list : sim.world().pending.chunks())
+    for (const PendingHire& p : list) waiting += p.firm == 0 ? 1 : 0;
+  EXPECT_NEAR(static_cast<double>(meta.headcount + waiting) / planned_headcount(meta, 52), 1.0,
+              0.05);
+}
+
+// A warm start: the run begins from a market in motion. Cold, the hiring lags leave
+// weeks 1-2 without a start at Tesla (HiringLagDelaysEveryStart); warm, hires are in
+// the pipeline at week 0 and start in week 1. Week 0 reports the state the warm-up
+// reached with empty counters, the starting staff are those at week 0, and the events
+// come at their weeks of the run, not of the warm-up.
+TEST(Mechanisms, WarmStartBeginsFromAMarketInMotion) {
+  Simulation sim(everything({"ticks=10", "warmup_weeks=30"}));
+  const TickReport& w0 = sim.last_report();
+  EXPECT_EQ(w0.tick, 0);
+  EXPECT_EQ(sim.tick(), 0);
+  EXPECT_GT(w0.market.pending_hires, 0);
+  std::int64_t staff = 0;
+  for (const auto& g : w0.groups) {
+    EXPECT_EQ(g.counts, FirmTickCounters{});
+    staff += g.headcount;
+  }
+  EXPECT_GT(w0.groups.back().headcount, 0) << "startups founded in the warm-up are still there";
+  for (std::size_t j = 0; j < sim.firms().size() && j < 4; ++j)
+    EXPECT_EQ(sim.firms()[j].initial_headcount, w0.groups[j].headcount);
+  std::int64_t at_initial = 0;
+  for (std::size_t i = 0; i < sim.world().people.size(); ++i) {
+    EXPECT_EQ(sim.world().people.moves[i], 0);
+    at_initial += sim.world().people.initial_employer[i] == sim.world().people.employer[i] &&
+                  sim.world().people.employer[i] < sim.world().named;
+  }
+  EXPECT_EQ(at_initial, staff - w0.groups.back().headcount) << "named firms' staff";
+  EXPECT_TRUE(sim.world().campaigns.empty());
+  sim.step();
+  EXPECT_GT(sim.last_report().groups[2].counts.hires, 0) << "Tesla hires in week 1";
+  for (int t = 2; t <= 5; ++t) sim.step();
+  EXPECT_EQ(sim.world().campaigns.size(), 1U) << "the week-5 campaign started at run week 5";
 }
 
 TEST(Mechanisms, HeadcountCapIsNeverExceeded) {

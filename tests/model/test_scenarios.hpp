@@ -9,7 +9,8 @@
 namespace talentsim::testing {
 
 /// A small market with every mechanism switched on: counter-offers, hiring lags
-/// and interview-free offers, a headcount cap, a payroll budget, reactive raises,
+/// and interview-free offers, a headcount cap, a payroll budget, hiring to openings
+/// (academia), reactive raises,
 /// startups (founding, team recruiting, failures), independent research, and all
 /// five kinds of events.
 inline const char* const kEverythingYaml = R"(
@@ -44,6 +45,7 @@ firms:
     headcount_share: 0.1
     pay: {median: 90000, skill_elasticity: 0.2}
     workload: 0.4
+    hiring: {plan_growth: 0.1, fill_weeks: 4}
 events:
   - {week: 5, type: campaign, firm: meta, target: deepmind, top_share: 0.2, offer_rate_multiplier: 10, appeal_boost: 0.5, weeks: 20}
   - {week: 8, type: policy, firm: meta, set: {hiring.interview_free: true}}

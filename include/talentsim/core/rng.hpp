@@ -40,6 +40,7 @@ enum class Purpose : std::uint32_t {
   kTeamRecruit = 14,     ///< whether a startup makes an offer to a former teammate this week
   kStartupPick = 15,     ///< reserved: unused (the live startup is drawn on kOfferFirm)
   kSynthetic = 16,       ///< benchmarks and tests
+  kOfferKept = 17,       ///< whether a firm hiring to openings makes an offer drawn for it
 };
 
 /// The Philox block cipher this project uses everywhere.

@@ -68,6 +68,9 @@ struct GroupMetrics {
   std::int64_t top_headcount = 0;
   std::int64_t published_headcount = 0;
   std::int64_t leader_headcount = 0;
+  /// Open positions this week under a hiring plan (planned headcount less staff and
+  /// accepted hires waiting to start); 0 without a plan, and for startups.
+  std::int64_t openings = 0;
   double mean_salary = 0.0;
   double median_salary = 0.0;
   double mean_burnout = 0.0;

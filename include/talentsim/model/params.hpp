@@ -17,6 +17,7 @@
 //   v.section(key, Struct&, doc)           // recurses through visit_fields
 //   v.seed(key, std::uint64_t&, doc)
 //   v.settings(key, std::vector<Setting>&, doc)   // events only
+//   v.interval(key, std::optional<std::array<double, 2>>&, doc)   // targets only
 #pragma once
 
 #include <array>
@@ -370,6 +371,12 @@ struct HiringPolicy {
   std::int64_t lag_weeks = 4;
   std::optional<double> headcount_cap;   ///< multiple of the initial headcount
   std::optional<double> payroll_budget;  ///< multiple of the initial payroll
+  /// Hiring to openings (docs/MODEL.md "Hiring to openings"): the planned headcount
+  /// grows this much a year; absent, offers go out at the recruiting rate whatever
+  /// the openings.
+  std::optional<double> plan_growth;
+  double offers_per_opening = 3.0;
+  std::int64_t fill_weeks = 8;
 };
 template <class V>
 void visit_fields(V& v, HiringPolicy& p) {
@@ -381,6 +388,14 @@ void visit_fields(V& v, HiringPolicy& p) {
                     "most researchers, as a multiple of the initial headcount");
   v.optional_number("payroll_budget", p.payroll_budget, Range::positive(),
                     "most annual payroll, as a multiple of the initial payroll");
+  v.optional_number("plan_growth", p.plan_growth, Range::between(-0.9, 10.0),
+                    "hire to openings: the planned headcount grows this much a year "
+                    "(0: replace who leaves) and offers go out in proportion to open "
+                    "positions; absent: offers at the recruiting rate whatever the openings");
+  v.number("offers_per_opening", p.offers_per_opening, Range::between(0.0, 1000.0),
+           "with a plan: offers made per open position over fill_weeks");
+  v.integer("fill_weeks", p.fill_weeks, IntRange{1, 520},
+            "with a plan: weeks over which the firm spreads the offers for its openings");
 }
 
 /// Counter-offers (docs/MODEL.md phase 5, Postel-Vinay & Robin bidding).
@@ -544,6 +559,59 @@ void visit_fields(V& v, Event& e) {
 }
 
 // ---------------------------------------------------------------------------
+// Targets: real-world figures a run is measured against (docs/MODEL.md "Measuring a run")
+// ---------------------------------------------------------------------------
+
+/// How far from a target's value a simulated mean may be: exactly one of the two.
+struct TargetTolerance {
+  std::optional<double> relative;  ///< a share of |value|: 0.2 = +-20%
+  std::optional<double> absolute;  ///< in the metric's own unit
+};
+template <class V>
+void visit_fields(V& v, TargetTolerance& t) {
+  v.optional_number("relative", t.relative, Range::at_least(0.0),
+                    "band half-width as a share of |value| (0.2 = +-20%)");
+  v.optional_number("absolute", t.absolute, Range::at_least(0.0),
+                    "band half-width in the metric's unit");
+}
+
+/// One figure a run should reproduce: a metric (study/metric.hpp) and its band, either
+/// `value` with a `tolerance`, or a `range`.
+struct Target {
+  std::string metric;
+  std::optional<double> value;
+  TargetTolerance tolerance;
+  std::optional<std::array<double, 2>> range;  ///< [lo, hi]
+  std::string source;
+  std::optional<double> se;  ///< the real figure's own standard error, when known
+
+  /// The band [lo, hi] the simulated mean's interval must meet.
+  [[nodiscard]] std::array<double, 2> band() const {
+    if (range) return *range;
+    const double x = value.value_or(0.0);
+    const double half = tolerance.relative ? *tolerance.relative * (x < 0 ? -x : x)
+                                           : tolerance.absolute.value_or(0.0);
+    return {x - half, x + half};
+  }
+};
+/// The visitor also gets `v.interval(key, std::optional<std::array<double, 2>>&, doc)`.
+template <class V>
+void visit_fields(V& v, Target& t) {
+  v.text("metric", t.metric, TextRule::kAny,
+         "what to measure, in the metric language (`talentsim metrics --list`), e.g. "
+         "median_salary(meta, week=0)",
+         Need::kRequired);
+  v.optional_number("value", t.value, Range::any(),
+                    "the real figure; needs a tolerance (or give range instead)");
+  v.section("tolerance", t.tolerance, "how far from value the simulation may be");
+  v.interval("range", t.range, "[lo, hi]: the band itself, instead of value and tolerance");
+  v.text("source", t.source, TextRule::kAny, "where the figure comes from");
+  v.optional_number("se", t.se, Range::at_least(0.0),
+                    "the real figure's own standard error, when known (used by calibrate's "
+                    "weights)");
+}
+
+// ---------------------------------------------------------------------------
 // The whole scenario
 // ---------------------------------------------------------------------------
 
@@ -552,6 +620,7 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 1;
   std::int64_t ticks = 52;
+  std::int64_t warmup_weeks = 0;  ///< weeks run before week 0, outputs discarded
   PopulationParams population;
   PreferenceParams preferences;
   ChoiceParams choice;
@@ -561,15 +630,20 @@ struct Scenario {
   IndependentParams independent;
   std::vector<FirmParams> firms;
   std::vector<Event> events;
+  std::vector<Target> targets;
 };
 
-/// The scalar sections of a scenario (firms and events are lists, read separately).
+/// The scalar sections of a scenario (firms, events and targets are lists, read separately).
 template <class V>
 void visit_fields(V& v, Scenario& s) {
   v.text("name", s.name, TextRule::kIdentifier, "scenario name; names the output folder");
   v.text("description", s.description, TextRule::kAny, "what the scenario is about");
   v.seed("seed", s.seed, "random seed (0 .. 2^64-1)");
   v.integer("ticks", s.ticks, IntRange{1, kMaxTicks}, "weeks to simulate");
+  v.integer("warmup_weeks", s.warmup_weeks, IntRange{0, 520},
+            "weeks run before week 0 without events, their outputs discarded, so the run "
+            "starts from a market in motion (hires in the pipeline, firms' normal "
+            "outflows known) rather than a cold start");
   v.section("population", s.population, "the researchers");
   v.section("preferences", s.preferences, "heterogeneous tastes");
   v.section("choice", s.choice, "random-utility choice");

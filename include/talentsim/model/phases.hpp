@@ -318,6 +318,21 @@ void recount_group_state(const World& w, std::vector<GroupSums>& sums,
 /// Rebuilds the salary histogram after salaries changed outside moves (metrics.cpp).
 void rebuild_salary_histogram(World& w);
 
+/// Hiring to openings (sim/model/hiring_plan.cpp): plans and recruiting reach at the
+/// start, each week's openings and the share of offer draws kept (before phase 3),
+/// the reach's update from the week's draws (after it), and a plan's new base when an
+/// event changes its growth (`old_growth`: the growth before; none if it had no plan).
+double planned_headcount(const FirmState& f, std::int64_t tick);
+void start_hiring_plans(World& w);
+void open_positions(World& w);
+void update_offer_reach(World& w);
+void rebase_hiring_plan(FirmState& f, std::int64_t tick, std::optional<double> old_growth);
+
+/// A warm start (sim/model/warm_start.cpp): the random key of the warm-up weeks, and
+/// the state they reached made week 0.
+std::uint64_t warmup_seed(std::uint64_t seed);
+void end_warmup(World& w);
+
 /// Cohorts (sim/model/cohorts.cpp): the book at week 0 (and week 0's cohorts), room
 /// for this week's spells (begin_tick), spells booked by moves added in (settle_moves),
 /// and the cohort table's rows for the week just ended (metrics).

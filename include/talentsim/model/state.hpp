@@ -255,6 +255,16 @@ struct FirmState {
   std::vector<std::uint32_t> covered_weekly;
   std::int64_t covered_since = 1;
   std::int64_t cooldown_until = 0;
+  // Hiring to openings (sim/model/hiring_plan.cpp): the plan is plan_level at tick
+  // plan_since, growing at the policy's plan_growth; this tick's openings and the
+  // share of offer draws kept; offer_reach is the firm's recruiting reach, a moving
+  // average of the offer draws it gets a week, offer_draws this tick's.
+  double plan_level = 0.0;
+  std::int64_t plan_since = 0;
+  std::int64_t openings = 0;
+  double offer_keep = 1.0;
+  double offer_reach = 0.0;
+  std::int64_t offer_draws = 0;
 
   /// (Re)starts the reactive-raise counts, empty, from tick `since`, sized for the
   /// current policy.

@@ -101,7 +101,8 @@ struct World {
   Scenario original;  ///< as given (writing it out reproduces the run)
   Scenario scenario;  ///< live: market events change it
   std::int64_t tick = 0;
-  std::size_t named = 0;  ///< named firms; startup slots follow
+  bool warming_up = false;  ///< the weeks before week 0 (warm_start.cpp): no events
+  std::size_t named = 0;    ///< named firms; startup slots follow
   ResearcherColumns people;
   std::vector<FirmState> firms;
   std::vector<TeamState> teams;

@@ -14,7 +14,11 @@
 // value -- `events` included -- replaces the base's. `events+: [...]` instead
 // appends its events to the base's (after this file's own `events:`, if it has
 // one; in a file without `extends:` it appends to that file's `events`, and with
-// --set 'events+=[...]' to the resolved ones). Duplicate keys and firm ids are
+// --set 'events+=[...]' to the resolved ones). `targets` and `targets+:` work the same.
+//
+// `targets:` lists figures a run is measured against (talentsim check): each a metric in
+// the language of study/metric.hpp, checked while reading (an error points inside the
+// metric's text), with a band: value and tolerance, or range. Duplicate keys and firm ids are
 // errors in every file of the chain, as in a standalone one. Errors point into
 // whichever file (or --set) a value came from; a sum of shares that is off points
 // at a share the user's file or a --set gave, and lists every share and its origin.
@@ -57,6 +61,12 @@ std::string scenario_reference();
 /// week (`ticks`), as when --ticks shortens a scenario. Not an error; a run's summary and
 /// `talentsim validate` list them.
 std::vector<std::size_t> events_not_reached(const Scenario& scenario);
+
+/// The indices of the targets whose metric reads a week after the run's last (`ticks`),
+/// as when --ticks shortens a scenario. Not an error when loading (a run's scenario.yaml
+/// must load whatever its length); `talentsim validate --ticks N` notes them, and
+/// `talentsim check` runs on to them (or, given --ticks, refuses).
+std::vector<std::size_t> targets_not_reached(const Scenario& scenario);
 
 /// Checks a resolved scenario's cross-field rules (shares sum to 1, events refer to
 /// known firms, memory for the population, ...).

@@ -44,7 +44,11 @@ class RunRecorder {
 /// Runs a scenario to its end (with the threads TBB allows) and records it.
 RunRecord record_run(const Scenario& scenario);
 
-/// Reads a run folder's timeseries.csv, market.csv and cohorts.csv back into a record.
-/// @throws ScenarioError naming the file, line and column of anything malformed.
+/// Reads a run folder's timeseries.csv, market.csv, offers.csv and cohorts.csv back into a
+/// record. Counts are exact; pay, burnout, faith and the HHI come back at the files'
+/// printing precision (cents, 6 decimals), and offers' pay sums as mean_offer x offers.
+/// `researchers` is week 0's employed + between_jobs.
+/// @throws ScenarioError naming the file, line and column of anything malformed (missing
+///         files or columns, rows out of order, a missing cohort, a number that is not one).
 RunRecord read_run_folder(const std::filesystem::path& dir);
 }  // namespace talentsim

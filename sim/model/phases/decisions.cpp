@@ -25,6 +25,7 @@
 //         TickBuffers::decisions, offers, choices; then, per chunk, the steps the
 //         schedule fuses after the pass (phase 6's preparation).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -290,6 +291,13 @@ class Decider {
       RandomStream pick(seed_, id_, t_, Purpose::kOfferFirm, m);
       const FirmId firm = pick_recruiter(pick, weights, weight_total);
       if (firm == kNoFirm) continue;  // no startup to make the offer: it is not made
+      if (firm < w_.named && w_.firms[firm].params.hiring.plan_growth) {
+        // Hiring to openings (hiring_plan.cpp): the firm makes offer_keep of its draws.
+        FirmState& f = w_.firms[firm];
+        std::atomic_ref<std::int64_t>(f.offer_draws).fetch_add(1, std::memory_order_relaxed);
+        RandomStream kept(seed_, id_, t_, Purpose::kOfferKept, m);
+        if (!(kept.uniform() < f.offer_keep)) continue;
+      }
       add_offer(firm, m);
       ++offers_made;
     }
@@ -526,6 +534,7 @@ void DecisionPhase::run(World& world, TickBuffers& tick) {
                      std::log1p(f.params.recruiting.offer_premium)};
   }
   const std::vector<OfferLogs>& logs = offer_logs;
+  open_positions(world);
   for_each_chunk(world.people.size(), [&](std::size_t c, std::size_t b, std::size_t e) {
     auto& out = tick.decisions[c];
     out.clear();
@@ -548,6 +557,7 @@ void DecisionPhase::run(World& world, TickBuffers& tick) {
     tick.choices[c] = choices;
     for (const ChunkStep step : chunk_steps_) step(world, tick, c);
   });
+  update_offer_reach(world);
 }
 
 }  // namespace talentsim

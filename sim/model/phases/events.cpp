@@ -103,6 +103,7 @@ void EventsPhase::apply(World& world, const Event& ev) {
       const double old_median = f.params.pay.median;
       const double old_appeal = f.params.founder_appeal;
       const ReactiveRaisePolicy old_raise = f.params.reactive_raise;
+      const std::optional<double> old_plan = f.params.hiring.plan_growth;
       for (const Setting& s : ev.settings) apply_firm_setting(f.params, s);
       // The choice reads the firm's live appeal, set from the key at the start.
       if (f.params.founder_appeal != old_appeal) f.appeal = f.params.founder_appeal;
@@ -114,6 +115,8 @@ void EventsPhase::apply(World& world, const Event& ev) {
       if ((rr.enabled && !old_raise.enabled) || rr.window_weeks != old_raise.window_weeks ||
           rr.baseline_weeks != old_raise.baseline_weeks)
         f.restart_covered_counts(world.tick);
+      // A new plan growth continues the plan from where it stands now.
+      if (f.params.hiring.plan_growth != old_plan) rebase_hiring_plan(f, world.tick, old_plan);
       rates_changed_ = true;
       break;
     }
@@ -136,8 +139,10 @@ void EventsPhase::run(World& world, TickBuffers& /*tick*/) {
   for (const Campaign& c : world.campaigns)
     if (c.end_tick < world.tick) campaigns_changed_.push_back(c);
   std::erase_if(world.campaigns, [&](const Campaign& c) { return c.end_tick < world.tick; });
-  for (const Event& ev : world.scenario.events)
-    if (ev.week == world.tick) apply(world, ev);
+  // The warm-up weeks before week 0 have no events (warm_start.cpp).
+  if (!world.warming_up)
+    for (const Event& ev : world.scenario.events)
+      if (ev.week == world.tick) apply(world, ev);
   if (rates_changed_) {
     build_rate_tables(world);
     redraw_all_clocks(world, true);

@@ -292,6 +292,7 @@ void MetricsPhase::compute(const World& w, const TickBuffers& buffers, TickRepor
     m.top_headcount = t.top;
     m.published_headcount = t.published;
     m.leader_headcount = t.leaders;
+    if (g < w.named) m.openings = w.firms[g].openings;
     m.mean_salary = t.headcount > 0 ? static_cast<double>(t.payroll_cents) / 100.0 / h : 0.0;
     m.median_salary = median[g];
     m.mean_burnout =
