@@ -449,6 +449,8 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
   }
   const std::size_t r = evaluator.replicates();
   result.replicates = r;
+  if (options.weighting == Weighting::kOptimal && r < 2)
+    throw CalibrationError("optimal weights need 2 or more replicates");
 
   // 2. The weights. Diagonal: 1/se² where given, else 1 / the replicates' variance at the box
   // centre (or, if a moment is undefined there, at the first point of the screen where all are).
@@ -495,6 +497,16 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
   }
   if (!have_diagonal) w_diag = MatrixXd::Identity(ki, ki);
   MatrixXd w = need_diagonal ? w_diag : MatrixXd::Identity(ki, ki);
+  if (!need_diagonal && have_diagonal) {
+    const double spread = w_diag.diagonal().maxCoeff() / w_diag.diagonal().minCoeff();
+    if (spread > 1e6) {
+      std::ostringstream note;
+      note << "identity weights: the moments' standard deviations differ by a factor of "
+           << std::sqrt(spread)
+           << ", so the largest dominate the objective; diagonal weights put them on one scale";
+      result.notes.push_back(note.str());
+    }
+  }
   evaluator.set_best(best_under(w).second);
   evaluator.report(requested, options.budget);
 
@@ -581,7 +593,6 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
     polish(w, local / 2, options.initial_step, "polish");
     const Evaluation& first = *best_under(w).first;
     result.first_stage_theta = first.theta;
-    if (r < 2) throw CalibrationError("optimal weights need 2 or more replicates");
     // W = [(1 + 1/R)·Ω(θ̂₁)]⁻¹: Var(g) when the data moments have covariance Ω and the
     // simulated mean of R replicates adds Ω/R. Ω from R replicates has rank ≤ R − 1: when it
     // is (nearly) singular, shrink it towards its diagonal until it is well conditioned.
@@ -596,26 +607,34 @@ CalibrationResult calibrate(const std::vector<FreeParameter>& box,
         omega.col(i).setZero();
         omega(i, i) = diag(i, i);
       }
-    const MatrixXd omega_diag = omega.diagonal().asDiagonal();
+    // Judge and shrink the correlation C = S·Ω·S (S = diag(1/sd)), not Ω itself: moments in
+    // dollars and in shares give Ω eigenvalues 10¹⁴ apart however well conditioned C is.
+    // Shrinking C towards I is shrinking Ω towards its diagonal.
+    const VectorXd sd = omega.diagonal().cwiseSqrt();
+    const MatrixXd corr = sd.cwiseInverse().asDiagonal() * omega * sd.cwiseInverse().asDiagonal();
     double shrink = 0.0;
-    MatrixXd chosen = omega;
+    MatrixXd chosen = corr;
+    double condition = kInf;
     for (const double alpha : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0}) {
-      chosen = (1.0 - alpha) * omega + alpha * omega_diag;
+      chosen = (1.0 - alpha) * corr + alpha * MatrixXd::Identity(ki, ki);
       const Eigen::SelfAdjointEigenSolver<MatrixXd> eig(chosen);
       const double lo = eig.eigenvalues().minCoeff();
       const double hi = eig.eigenvalues().maxCoeff();
+      if (alpha == 0.0) condition = lo > 0.0 ? hi / lo : kInf;
       shrink = alpha;
-      if (lo > 1e-10 * hi) break;
+      if (lo > 1e-6 * hi) break;
     }
     if (shrink > 0.0) {
       std::ostringstream note;
-      note << "optimal weights: the moment covariance at the first-stage estimate is singular or "
-              "nearly so ("
-           << r << " replicates for " << k << " moments); regularised by shrinking it "
-           << shrink * 100.0 << "% towards its diagonal";
+      note << "optimal weights: the moments' correlation at the first-stage estimate is singular "
+              "or nearly so (condition "
+           << condition << "; " << r << " replicates for " << k
+           << " moments); regularised by shrinking it " << shrink * 100.0
+           << "% towards the identity (the covariance towards its diagonal)";
       result.notes.push_back(note.str());
     }
-    w = chosen.llt().solve(MatrixXd::Identity(ki, ki));
+    w = sd.cwiseInverse().asDiagonal() * chosen.llt().solve(MatrixXd::Identity(ki, ki)) *
+        sd.cwiseInverse().asDiagonal();
     w = 0.5 * (w + w.transpose());
     // The second stage starts at the first's estimate: a smaller first step.
     polish(w, local - local / 2, std::max(options.initial_step / 4.0, 2.0 * options.tolerance),
