@@ -164,14 +164,14 @@ struct YamlTree {
     for (const std::string& key : order) {
       const YamlTree& child = children.at(key);
       if (firms_level) {  // key is a firm id
-        out += pad + "- id: " + key + "\n";
+        out.append(pad).append("- id: ").append(key).append("\n");
         child.write(out, indent + 2, false);
         continue;
       }
       if (child.value) {
-        out += pad + key + ": " + *child.value + "\n";
+        out.append(pad).append(key).append(": ").append(*child.value).append("\n");
       } else {
-        out += pad + key + ":\n";
+        out.append(pad).append(key).append(":\n");
         child.write(out, indent + 2, indent == 0 && key == "firms");
       }
     }
