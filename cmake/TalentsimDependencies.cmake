@@ -5,6 +5,7 @@ find_package(TBB 2021 REQUIRED)
 find_package(yaml-cpp 0.7 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
+find_package(NLopt 2.7 REQUIRED)           # libnlopt-cxx-dev: BOBYQA for `talentsim calibrate`
 find_package(Threads REQUIRED)
 
 # Random123 (librandom123-dev) ships headers only, without a CMake package.

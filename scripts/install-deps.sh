@@ -4,7 +4,8 @@
 # stdout: one line on stderr when it installs, and apt's output (on stderr) only
 # when apt fails.
 # gnuplot-nox draws the charts of `talentsim report`; libxml2-dev lets its tests check
-# the HTML and SVG it writes.
+# the HTML and SVG it writes. libnlopt-cxx-dev gives `talentsim calibrate` its local
+# optimiser (BOBYQA).
 # With --fuzz it also installs what the `fuzz` preset (the libFuzzer target of tests/fuzz/)
 # builds with: clang-14 and libFuzzer. CI does not need them: it replays the fuzz corpus
 # with the ordinary compiler.
@@ -17,7 +18,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libboost-random-dev libtbb-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  librandom123-dev libcli11-dev nlohmann-json3-dev
+  librandom123-dev libcli11-dev nlohmann-json3-dev libnlopt-cxx-dev
   clang-format-14 clang-tidy-14
   gnuplot-nox libxml2-dev
 )

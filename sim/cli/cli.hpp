@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "talentsim/core/text.hpp"
@@ -80,6 +81,22 @@ Scenario load_flagged_scenario(const RunOptions& options);
 /// Whether the flags set the run's length (--ticks, or --set ticks=...).
 bool ticks_flagged(const RunOptions& options);
 
+/// `talentsim calibrate`'s flags as typed (sim/cli/calibrate_command.cpp checks them).
+struct CalibrateOptions {
+  std::string scenario;           ///< a file, or "default"
+  std::vector<std::string> free;  ///< KEY=LO:HI
+  std::optional<std::string> replicates;
+  std::optional<std::string> budget;
+  std::string weights = "diagonal";
+  std::optional<std::string> out;
+  bool resume = false;
+  std::optional<std::string> jobs;
+  std::optional<std::string> seed;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  std::string command_line;  ///< as typed, for the calibrated scenario's header
+};
+
 int run(const RunOptions& options);
 int bench(const BenchOptions& options);
 int validate(const RunOptions& options);
@@ -93,6 +110,9 @@ int metrics(const MetricsOptions& options);
 /// scenario flags it shares with run. check() runs it.
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 int check(const CheckOptions& options);
+/// Adds the `calibrate` subcommand (sim/cli/calibrate_command.cpp); calibrate() runs it.
+CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& options);
+int calibrate(const CalibrateOptions& options);
 
 /// Progress on stderr: a bar, the tick, ETA and throughput; silent when disabled.
 class Progress {
@@ -129,6 +149,9 @@ T flag_value(const char* flag, const std::string& text, T lo, T hi) {
                     std::to_string(hi) + "], got '" + text + "'");
   return static_cast<T>(*v);
 }
+
+/// An argument as a POSIX shell reads it back: as is when plain, else in single quotes.
+std::string shell_quoted(std::string_view arg);
 
 /// Seconds on a monotonic clock.
 double now_seconds();

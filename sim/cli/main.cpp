@@ -83,6 +83,11 @@ int run_main(int argc, char** argv) {
   add_scenario_flags(check_cmd, check_options.scenario);
   check_cmd->get_option("scenario")->required();
 
+  cli::CalibrateOptions calibrate;
+  auto* calibrate_cmd = cli::add_calibrate_command(app, calibrate);
+  calibrate.command_line = "talentsim";
+  for (int i = 1; i < argc; ++i) calibrate.command_line += " " + cli::shell_quoted(argv[i]);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -120,6 +125,7 @@ int run_main(int argc, char** argv) {
   if (*report_cmd) return cli::report(report);
   if (*metrics_cmd) return cli::metrics(metrics);
   if (*check_cmd) return cli::check(check_options);
+  if (*calibrate_cmd) return cli::calibrate(calibrate);
   if (*bench_cmd) {
     try {
       if (!bench_researchers.empty())
