@@ -91,7 +91,13 @@ void open_positions(World& w) {
     f.openings = std::max<std::int64_t>(0, plan - f.headcount - pending[j]);
     const double wanted =
         static_cast<double>(f.openings) * h.offers_per_opening / static_cast<double>(h.fill_weeks);
-    f.offer_keep = f.offer_reach > 0.0 ? std::min(1.0, wanted / f.offer_reach) : 1.0;
+    // No openings, no offers; with openings and no reach on record yet, every draw.
+    if (f.openings == 0)
+      f.offer_keep = 0.0;
+    else if (f.offer_reach > 0.0)
+      f.offer_keep = std::min(1.0, wanted / f.offer_reach);
+    else
+      f.offer_keep = 1.0;
   }
 }
 

@@ -877,6 +877,9 @@ TEST(HiringPlan, OpeningsAreThePlanLessStaffAndWaitingHires) {
   open_positions(w);
   EXPECT_EQ(alpha.openings, 0);
   EXPECT_EQ(alpha.offer_keep, 0.0) << "a firm at its plan makes no offers";
+  alpha.offer_reach = 0.0;
+  open_positions(w);
+  EXPECT_EQ(alpha.offer_keep, 0.0) << "nor does one with no reach on record";
   EXPECT_EQ(w.firms[kBeta].offer_keep, 1.0);
 
   for (const ResearcherId id : {0U, 1U, 2U, 3U}) separate_now(w, *m.t, id);
