@@ -25,6 +25,7 @@
 #include "talentsim/output/atomic_file.hpp"
 #include "talentsim/scenario/scenario.hpp"
 #include "talentsim/study/calibrate.hpp"
+#include "talentsim/study/check.hpp"
 #include "talentsim/study/metric.hpp"
 #include "talentsim/study/replicates.hpp"
 
@@ -388,10 +389,8 @@ int calibrate(const CalibrateOptions& options) {
     // `ticks`, so earlier weeks are unchanged -- unless --set ticks= says how long.
     const bool ticks_set = std::any_of(
         sets.begin(), sets.end(), [](const std::string& s) { return s.rfind("ticks=", 0) == 0; });
-    for (const Target& t : targets) {
-      metrics.push_back(parse_metric(t.metric));
-      if (!ticks_set) run_weeks = std::max(run_weeks, metrics.back().last_week());
-    }
+    for (const Target& t : targets) metrics.push_back(parse_metric(t.metric));
+    if (!ticks_set) run_weeks = weeks_targets_read(base);
     Scenario measured = base;
     measured.ticks = std::max(base.ticks, run_weeks);
     for (const Metric& m : metrics) check_metric(m, measured);

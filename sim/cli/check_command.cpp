@@ -54,8 +54,7 @@ int check(const CheckOptions& options) {
   if (!ticks_flagged(options.scenario)) {
     std::int64_t needed = scenario.ticks;
     try {
-      for (const Target& t : scenario.targets)
-        needed = std::max(needed, parse_metric(t.metric).last_week());
+      needed = weeks_targets_read(scenario);
     } catch (const MetricError& e) {
       std::cerr << "talentsim: error: " << e.what() << "\n";
       return kExitBadInput;

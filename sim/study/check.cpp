@@ -55,6 +55,13 @@ std::size_t CheckResult::passed() const {
       std::count_if(targets.begin(), targets.end(), [](const TargetResult& t) { return t.pass; }));
 }
 
+std::int64_t weeks_targets_read(const Scenario& scenario) {
+  std::int64_t weeks = scenario.ticks;
+  for (const Target& t : scenario.targets)
+    weeks = std::max(weeks, parse_metric(t.metric).last_week());
+  return weeks;
+}
+
 CheckResult run_check(const Scenario& scenario, std::size_t replicates, std::size_t jobs,
                       const std::function<void(std::size_t done, std::size_t total)>& progress) {
   if (scenario.targets.empty())

@@ -311,7 +311,7 @@ TEST_F(CliCheck, MetricsCommandOnARunFolder) {
 TEST(CheckMeta2024, EveryTargetIsMeasuredAndTheWeekZeroPayTargetPasses) {
   Scenario s = load_scenario(default_scenario_text(), std::string(kDefaultScenarioSource));
   // As `talentsim check default` does: run on to the last week a target reads (130).
-  for (const Target& t : s.targets) s.ticks = std::max(s.ticks, parse_metric(t.metric).last_week());
+  s.ticks = weeks_targets_read(s);
   ASSERT_EQ(s.ticks, 130);
   const auto start = std::chrono::steady_clock::now();
   const CheckResult r = run_check(s, 3, static_cast<std::size_t>(tbb::info::default_concurrency()));

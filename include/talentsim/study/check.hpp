@@ -47,6 +47,12 @@ struct CheckResult {
   [[nodiscard]] std::size_t missed() const { return targets.size() - passed(); }
 };
 
+/// The weeks a run must last for every target to be measured: the scenario's `ticks`, or
+/// the last week a target reads if later. The model never reads `ticks`, so a run that
+/// goes on changes none of the earlier weeks (check and calibrate run this long unless
+/// told how long). @throws MetricError for a bad metric.
+std::int64_t weeks_targets_read(const Scenario& scenario);
+
 /// Runs `replicates` replicates of `scenario` (seeds: replicate_seeds(scenario.seed, R)),
 /// up to `jobs` at once, and measures every target. Identical for any `jobs`.
 /// @throws ScenarioError when the scenario has no targets, or a target reads a week after
